@@ -1,0 +1,23 @@
+// The runtime API: the only header generated job code includes. Small and stable; no RocksDB,
+// Boost or LLVM headers leak through it, which keeps `dfc build` fast.
+#pragma once
+
+#define DFC_RUNTIME_ABI_VERSION 1
+
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "dfc/builtins.h"
+#include "dfc/clock.h"
+#include "dfc/connectors.h"
+#include "dfc/hash.h"
+#include "dfc/metrics.h"
+#include "dfc/row.h"
+#include "dfc/stream.h"
+#include "dfc/task.h"

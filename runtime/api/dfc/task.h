@@ -1,0 +1,271 @@
+// Subtasks, their context, the record writer, and the job description that generated code hands
+// to the runtime. See stream.h for the threading model and the data path.
+//
+// Generated code defines one class per fused operator chain:
+//   * a chain whose head is a source derives from SourceTask and implements Run(), looping over
+//     its connector and checking ShouldStop() between batches;
+//   * any other chain derives from OperatorTask and implements ProcessBuffer() (a batch of records
+//     from one input), OnWatermark() and OnEndOfInput(). OperatorTask::Run() is the mailbox loop.
+// Operators inside a chain are inlined into each other: no virtual call or queue between them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dfc/clock.h"
+#include "dfc/hash.h"
+#include "dfc/metrics.h"
+#include "dfc/stream.h"
+
+namespace dfc::rt {
+
+class JobRuntime;
+
+// Thrown out of a task when the job is cancelled (another task failed, or a signal arrived).
+// Not an error of the task itself; the runner swallows it.
+struct Cancelled {};
+
+// Raised by generated code around a UDF call so that the failure names the operator.
+class OperatorError : public std::runtime_error {
+ public:
+  OperatorError(std::string op_id, const std::string& what)
+      : std::runtime_error(what), op_id_(std::move(op_id)) {}
+  const std::string& op_id() const { return op_id_; }
+
+ private:
+  std::string op_id_;
+};
+
+// Everything a subtask can ask of the runtime. Owned by the runtime; valid for the task's life.
+class TaskContext {
+ public:
+  int subtask() const { return subtask_; }
+  int parallelism() const { return parallelism_; }
+  int max_parallelism() const { return max_parallelism_; }
+  const std::string& chain_name() const { return chain_name_; }
+
+  // The channels of this subtask's `edge`-th outgoing edge (in JobSpec order for the vertex).
+  const std::vector<ChannelRef>& output(int edge) const { return outputs_[edge]; }
+  int num_outputs() const { return static_cast<int>(outputs_.size()); }
+
+  // A node parameter: the -D <node>.<param>=value override if given, else `def`.
+  std::string Param(std::string_view node, std::string_view param, std::string_view def) const;
+  int64_t ParamInt(std::string_view node, std::string_view param, int64_t def) const;
+  // A job configuration value (-D key=value overrides the job's `config`).
+  std::string Config(std::string_view key, std::string_view def) const;
+
+  OperatorMetrics* op_metrics(int op_index_in_chain) { return &op_metrics_[op_index_in_chain]; }
+  TaskMetrics* metrics() { return metrics_; }
+  Clock* clock() const { return clock_; }
+
+  bool cancelled() const;
+  // execution.buffer-timeout in nanoseconds.
+  int64_t buffer_timeout_ns() const { return buffer_timeout_ns_; }
+
+ private:
+  friend class JobRuntime;
+  friend class TaskHarness;
+  int subtask_ = 0, parallelism_ = 1, max_parallelism_ = 128;
+  std::string chain_name_;
+  std::vector<std::vector<ChannelRef>> outputs_;
+  OperatorMetrics* op_metrics_ = nullptr;
+  TaskMetrics* metrics_ = nullptr;
+  Clock* clock_ = nullptr;
+  JobRuntime* runtime_ = nullptr;
+  int64_t buffer_timeout_ns_ = 100'000'000;
+};
+
+// How a writer picks the channel of a record.
+enum class PartitionMode { kForward, kHash, kRebalance, kBroadcast };
+
+// Writes one outgoing edge. Single-threaded (owned by one subtask).
+template <class T>
+class RecordWriter {
+ public:
+  using KeyHashFn = uint64_t (*)(const T&);
+
+  RecordWriter() = default;
+  void Init(TaskContext* ctx, int edge, PartitionMode mode, KeyHashFn key_hash = nullptr) {
+    ctx_ = ctx;
+    channels_ = ctx->output(edge);
+    mode_ = mode;
+    key_hash_ = key_hash;
+    pending_.resize(channels_.size());
+    next_ = ctx->subtask() % (channels_.empty() ? 1 : static_cast<int>(channels_.size()));
+  }
+
+  void Emit(const T& v, int64_t ts) { EmitImpl(T(v), ts); }
+  void Emit(T&& v, int64_t ts) { EmitImpl(std::move(v), ts); }
+
+  // Pushes every partially filled buffer downstream.
+  void Flush() {
+    for (size_t i = 0; i < pending_.size(); ++i) FlushChannel(i);
+    last_flush_ns_ = ctx_->clock()->NowNanos();
+  }
+  // Flushes if the oldest pending record has waited longer than the buffer timeout.
+  void MaybeFlushOnTimeout(int64_t now_ns) {
+    if (has_pending_ && now_ns - last_flush_ns_ >= ctx_->buffer_timeout_ns()) Flush();
+  }
+  bool has_pending() const { return has_pending_; }
+
+  // Sends a control element (watermark, barrier, end of input) to every channel, after the records
+  // already written (FIFO per channel).
+  void Broadcast(ElementKind kind, int64_t value) {
+    Flush();
+    for (auto& ch : channels_) {
+      auto b = std::make_unique<Buffer<T>>();
+      b->kind = kind;
+      b->value = value;
+      if (!PushToChannel(ch, std::move(b), &ctx_->metrics()->backpressured_ns)) throw Cancelled{};
+    }
+  }
+
+ private:
+  void EmitImpl(T&& v, int64_t ts) {
+    size_t c = 0;
+    switch (mode_) {
+      case PartitionMode::kForward:
+        c = 0;
+        break;
+      case PartitionMode::kHash: {
+        int kg = KeyGroupFor(key_hash_(v), ctx_->max_parallelism());
+        c = static_cast<size_t>(SubtaskForKeyGroup(kg, static_cast<int>(channels_.size()),
+                                                   ctx_->max_parallelism()));
+        break;
+      }
+      case PartitionMode::kRebalance:
+        c = static_cast<size_t>(next_);
+        next_ = (next_ + 1) % static_cast<int>(channels_.size());
+        break;
+      case PartitionMode::kBroadcast:
+        for (size_t i = 0; i + 1 < channels_.size(); ++i) Append(i, T(v), ts);
+        c = channels_.size() - 1;
+        break;
+    }
+    Append(c, std::move(v), ts);
+  }
+
+  void Append(size_t c, T&& v, int64_t ts) {
+    auto& p = pending_[c];
+    if (!p) {
+      std::unique_ptr<BufferBase> r = TakeRecycled(channels_[c]);
+      if (r) {
+        p.reset(static_cast<Buffer<T>*>(r.release()));
+      } else {
+        p = std::make_unique<Buffer<T>>();
+        p->records.reserve(kBufferRecords);
+      }
+    }
+    if (!has_pending_) {
+      has_pending_ = true;
+      last_flush_ns_ = ctx_->clock()->NowNanos();
+    }
+    p->records.push_back(Record<T>{std::move(v), ts});
+    if (p->records.size() >= kBufferRecords) FlushChannel(c);
+  }
+
+  void FlushChannel(size_t c) {
+    if (!pending_[c] || pending_[c]->records.empty()) return;
+    if (!PushToChannel(channels_[c], std::move(pending_[c]), &ctx_->metrics()->backpressured_ns))
+      throw Cancelled{};
+    pending_[c].reset();
+    has_pending_ = false;
+    for (auto& p : pending_)
+      if (p && !p->records.empty()) has_pending_ = true;
+  }
+
+  TaskContext* ctx_ = nullptr;
+  std::vector<ChannelRef> channels_;
+  std::vector<std::unique_ptr<Buffer<T>>> pending_;
+  PartitionMode mode_ = PartitionMode::kForward;
+  KeyHashFn key_hash_ = nullptr;
+  int next_ = 0;
+  bool has_pending_ = false;
+  int64_t last_flush_ns_ = 0;
+};
+
+// Base of every subtask.
+class Task {
+ public:
+  virtual ~Task() = default;
+  // Called on the task's thread before Run().
+  virtual void Open(TaskContext& ctx) { ctx_ = &ctx; }
+  virtual void Run() = 0;
+  // Called on the task's thread after Run() returned normally: flush and close outputs.
+  virtual void Close() {}
+  TaskContext& ctx() { return *ctx_; }
+
+ protected:
+  TaskContext* ctx_ = nullptr;
+};
+
+// A chain headed by a source. Run() produces records until the input is exhausted or
+// ShouldStop(); it must call EndOfInput() on its writers itself (generated code does).
+class SourceTask : public Task {
+ public:
+  bool ShouldStop() const { return ctx_->cancelled(); }
+};
+
+// A chain headed by an operator with inputs. Run() is the mailbox loop; subclasses implement the
+// callbacks, all invoked on the task's thread.
+class OperatorTask : public Task {
+ public:
+  void Run() final;
+
+  // A batch of records from input `input` (0 or 1). The buffer's records may be moved from.
+  virtual void ProcessBuffer(int input, BufferBase& buffer) = 0;
+  // The combined input watermark advanced to `wm` (the minimum over all inputs).
+  virtual void OnWatermark(int64_t wm) = 0;
+  // Every input has ended (after the final kMaxWatermark). Emit what is left; the runtime then
+  // sends end-of-input downstream via EmitEndOfInput().
+  virtual void OnEndOfInput() = 0;
+  // Called when the task has no input to process: flush writers so latency stays low.
+  virtual void OnIdle() = 0;
+  // Called periodically (about every buffer timeout) while busy: flush on timeout.
+  virtual void OnTick(int64_t now_ns) = 0;
+};
+
+// ---- The job description generated code hands to the runtime ----
+
+struct EdgeSpec {
+  int from_vertex;
+  int to_vertex;
+  int to_input;  // input index at the consumer (0 or 1)
+  PartitionMode mode;
+};
+
+struct OperatorSpec {
+  const char* id;    // node id as written in the job
+  const char* name;  // display name
+  const char* uid;   // stable operator id
+};
+
+struct VertexSpec {
+  const char* name;           // chain display name, e.g. "bids -> big -> eur -> out"
+  int parallelism;            // > 0: fixed by the job; 0: job default (--parallelism)
+  int max_source_parallelism; // 1 for non-parallel sources (values), else 0 = unlimited
+  std::vector<OperatorSpec> operators;
+  std::function<std::unique_ptr<Task>()> create;
+};
+
+struct JobSpec {
+  const char* name;
+  std::vector<std::pair<const char*, const char*>> config;  // the job's `config`, as written
+  std::vector<VertexSpec> vertices;  // topological order
+  std::vector<EdgeSpec> edges;       // a vertex's outgoing edges keep this relative order
+  // Node parameters that may be overridden with -D <node>.<param>=value.
+  std::vector<std::pair<const char*, const char*>> overridable_params;
+};
+
+// Parses the command line (--help, --parallelism, -D, --metrics-interval ...), runs the job to
+// completion and returns the process exit code: 0 finished, 1 failed, 2 usage error,
+// 130/143 stopped by SIGINT/SIGTERM.
+int RunJobMain(const JobSpec& spec, int argc, char** argv);
+
+}  // namespace dfc::rt
