@@ -40,6 +40,10 @@ struct Expr {
   // Literals: type and value. Strings hold the decoded bytes; numbers their text.
   bool literal_null = false;
   std::string literal;
+  Type literal_type;   // kLiteral: BOOLEAN ("TRUE"/"FALSE"), INT/BIGINT/DOUBLE (text), STRING,
+                       // TIMESTAMP(3) (literal = the quoted text of TIMESTAMP '...')
+  SourceLoc op_loc;    // the operator / keyword token (binary, unary, IN, BETWEEN, LIKE, CAST's
+                       // type); diagnostics about the operator point here
   Type cast_to;
   bool has_else = false;
   bool negated = false;  // NOT IN / NOT BETWEEN / NOT LIKE
