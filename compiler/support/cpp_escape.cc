@@ -47,7 +47,7 @@ bool IsCppKeyword(std::string_view w) {
 }
 
 std::string CppIdentifier(std::string_view name) {
-  bool plain = !name.empty() && name[0] != '_' && name.substr(0, 2) != "f_" &&
+  bool plain = !name.empty() && name[0] != '_' && name.substr(0, 2) != "f_" && name.substr(0, 4) != "dfc_" &&
                name.find("__") == std::string_view::npos &&
                !(name[0] >= '0' && name[0] <= '9') && !IsCppKeyword(name);
   for (unsigned char c : name) {

@@ -14,8 +14,8 @@ namespace dfc::compiler {
 std::string CppStringLiteral(std::string_view s);
 
 // A valid, non-reserved C++ identifier derived from `name`, injective over all inputs:
-// [A-Za-z0-9] are kept, every other byte becomes `_XX` (hex), a leading digit or a keyword gets a
-// `f_` prefix, and names starting with `_`, `f_` or containing `__` are always encoded, so two
+// [A-Za-z0-9] are kept, every other byte becomes `_XX` (hex), names that are keywords, start
+// with a digit, `_`, `f_` or `dfc_` (reserved for generated names), or contain `__` are encoded, so two
 // different names never map to the same identifier. Deterministic.
 std::string CppIdentifier(std::string_view name);
 

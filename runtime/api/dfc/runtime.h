@@ -4,6 +4,7 @@
 
 #define DFC_RUNTIME_ABI_VERSION 1
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -16,8 +17,10 @@
 #include "dfc/builtins.h"
 #include "dfc/clock.h"
 #include "dfc/connectors.h"
+#include "dfc/datagen.h"
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
+#include "dfc/operators.h"
 #include "dfc/row.h"
 #include "dfc/stream.h"
 #include "dfc/task.h"

@@ -1,0 +1,55 @@
+// partition: resolves each node's parallelism and the partitioning of every edge.
+//
+// Parallelism stays symbolic where the job did not fix it: 0 means "the job default", which the
+// executable resolves at run time (--parallelism, -D parallelism.default), so one artifact runs at
+// any parallelism. Two nodes therefore have "the same parallelism" when both are default or both
+// fix the same number.
+//
+// Edges: into a key_by node -> HASH on the key fields; between nodes of the same parallelism ->
+// FORWARD; otherwise REBALANCE (round-robin), as Flink does when parallelism changes.
+#include "compiler/passes/pass.h"
+
+namespace dfc::compiler {
+
+namespace {
+
+bool IsNonParallelSource(const ir::Node& n) {
+  return n.op == "source" && n.StrParam("connector") == "values";
+}
+
+}  // namespace
+
+absl::Status Partition(ir::Graph& g, PassContext& ctx) {
+  for (auto& n : g.nodes) {
+    if (IsNonParallelSource(n)) {
+      if (n.parallelism > 1) {
+        ctx.diags->Error(n.ParamLoc("parallelism"),
+                         "a 'values' source is not parallel: parallelism must be 1");
+      }
+      n.parallelism = 1;
+    }
+  }
+  g.edges.clear();
+  for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
+    const ir::Node& to = g.nodes[i];
+    for (int k = 0; k < static_cast<int>(to.inputs.size()); ++k) {
+      const ir::Node& from = g.nodes[to.inputs[k]];
+      ir::Edge e;
+      e.from = to.inputs[k];
+      e.to = i;
+      e.to_input = k;
+      if (to.op == "key_by") {
+        e.partitioning = ir::Partitioning::kHash;
+        e.key_fields = to.key_fields;
+      } else if (from.parallelism == to.parallelism) {
+        e.partitioning = ir::Partitioning::kForward;
+      } else {
+        e.partitioning = ir::Partitioning::kRebalance;
+      }
+      g.edges.push_back(std::move(e));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dfc::compiler

@@ -1,0 +1,257 @@
+#include "compiler/toolchain/toolchain.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "compiler/toolchain/process.h"
+#include "compiler/toolchain/toolchain_config.h"
+#include "dfc/hash.h"
+
+namespace dfc::compiler {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Env(const char* name, const std::string& def = "") {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : def;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// 128-bit content key as 32 hex digits (two independent 64-bit hashes).
+class KeyHasher {
+ public:
+  void Add(std::string_view s) {
+    // Length-prefixed so ("ab","c") and ("a","bc") differ.
+    const uint64_t n = s.size();
+    a_ = rt::HashCombine(a_, rt::HashBytes(&n, sizeof n, 1));
+    b_ = rt::HashCombine(b_, rt::HashBytes(&n, sizeof n, 2));
+    a_ = rt::HashCombine(a_, rt::HashBytes(s.data(), s.size(), 0x1234567));
+    b_ = rt::HashCombine(b_, rt::HashBytes(s.data(), s.size(), 0x7654321));
+  }
+  std::string Hex() const {
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a_),
+                  static_cast<unsigned long long>(b_));
+    return buf;
+  }
+
+ private:
+  uint64_t a_ = 0, b_ = 0;
+};
+
+std::vector<std::string> SanitizerFlags() {
+  std::string s = DFC_SANITIZE;
+  if (s == "address") return {"-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"};
+  if (s == "thread") return {"-fsanitize=thread"};
+  return {};
+}
+
+// Identity of a file for the cache key: size and modification time (cheap, and changes whenever
+// the runtime library is rebuilt).
+std::string FileStamp(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return "missing:" + path;
+  return absl::StrCat(path, ":", st.st_size, ":", st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec);
+}
+
+// The node whose user function contains job line `line`: the last fn starting at or before it.
+const ir::Node* NodeForLine(const ir::Graph& g, int line) {
+  const ir::Node* best = nullptr;
+  for (const auto& n : g.nodes) {
+    if (n.fn && n.fn->loc.line <= line && (!best || n.fn->loc.line >= best->fn->loc.line)) best = &n;
+  }
+  return best;
+}
+
+// Turns the compiler's diagnostics that point into the job file into dfc diagnostics. Returns
+// the number of errors found there.
+int MapUserCodeErrors(const std::string& output, const ir::Graph& g, Diagnostics& diags) {
+  int errors = 0;
+  const std::string prefix = g.file + ":";
+  for (std::string_view line : absl::StrSplit(output, '\n')) {
+    if (line.substr(0, prefix.size()) != prefix) continue;
+    std::string_view rest = line.substr(prefix.size());
+    // rest = "L:C: error: message"
+    int l = 0, c = 0;
+    size_t p = 0;
+    while (p < rest.size() && isdigit(static_cast<unsigned char>(rest[p]))) l = l * 10 + (rest[p++] - '0');
+    if (p >= rest.size() || rest[p] != ':') continue;
+    ++p;
+    while (p < rest.size() && isdigit(static_cast<unsigned char>(rest[p]))) c = c * 10 + (rest[p++] - '0');
+    if (p >= rest.size() || rest[p] != ':') continue;
+    std::string_view msg = rest.substr(p + 1);
+    while (!msg.empty() && msg.front() == ' ') msg.remove_prefix(1);
+    SourceLoc loc;
+    loc.file = g.file;
+    loc.line = l;
+    loc.col = c;
+    const ir::Node* n = NodeForLine(g, l);
+    std::string where;
+    if (n) {
+      loc.pointer = n->fn->loc.pointer;
+      where = " (in the C++ function of node '" + n->id + "')";
+    }
+    if (msg.substr(0, 7) == "error: ") {
+      diags.Error(loc, std::string(msg.substr(7)) + where);
+      ++errors;
+    } else if (msg.substr(0, 6) == "note: ") {
+      diags.Note(loc, std::string(msg.substr(6)));
+    } else if (msg.substr(0, 9) == "warning: ") {
+      diags.Warning(loc, std::string(msg.substr(9)) + where);
+    }
+  }
+  return errors;
+}
+
+}  // namespace
+
+ToolchainConfig DefaultToolchain() {
+  ToolchainConfig tc;
+  tc.cxx = Env("DFC_CXX", DFC_CXX);
+  tc.cxx_flags = {"-std=c++20", "-O2", "-DNDEBUG", "-pthread"};
+  for (auto& f : SanitizerFlags()) tc.cxx_flags.push_back(f);
+  for (std::string_view f : absl::StrSplit(Env("DFC_CXXFLAGS"), ' ', absl::SkipEmpty()))
+    tc.cxx_flags.emplace_back(f);
+  tc.runtime_include = Env("DFC_RUNTIME_INCLUDE", DFC_RUNTIME_INCLUDE);
+  tc.runtime_lib = Env("DFC_RUNTIME_LIB", DFC_RUNTIME_LIB);
+  tc.link_flags = {"-static-libstdc++", "-static-libgcc", "-pthread"};
+  std::string cache = Env("DFC_CACHE_DIR");
+  if (cache.empty()) {
+    std::string xdg = Env("XDG_CACHE_HOME");
+    cache = !xdg.empty() ? xdg + "/dfc" : Env("HOME", "/tmp") + "/.cache/dfc";
+  }
+  tc.cache_dir = cache;
+  return tc;
+}
+
+absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Graph& g,
+                                            const ToolchainConfig& tc, const BuildOptions& opts,
+                                            Diagnostics& diags) {
+  // The command line, except for the input and output paths.
+  std::vector<std::string> args;
+  args.push_back(tc.cxx);
+  for (const auto& f : tc.cxx_flags) args.push_back(f);
+  args.push_back("-I" + tc.runtime_include);
+  for (const auto& [dir, loc] : g.dependencies.include_dirs) args.push_back("-I" + dir);
+  std::vector<std::string> libs;
+  for (const auto& [lib, loc] : g.dependencies.libraries) {
+    libs.push_back(lib.find('/') != std::string::npos ? lib : "-l" + lib);
+  }
+  for (const auto& [pkg, loc] : g.dependencies.pkg_config) {
+    ProcessResult r = RunProcess({"pkg-config", "--cflags", "--libs", pkg});
+    if (r.exit_code != 0) {
+      diags.Error(loc, "pkg-config cannot find package '" + pkg + "'");
+      return absl::FailedPreconditionError("dependency resolution failed");
+    }
+    for (std::string_view f : absl::StrSplit(r.output, absl::ByAnyChar(" \n"), absl::SkipEmpty()))
+      libs.emplace_back(f);
+  }
+
+  KeyHasher key;
+  key.Add(DFC_VERSION);
+  key.Add(cpp);
+  for (const auto& a : args) key.Add(a);
+  for (const auto& l : libs) key.Add(l);
+  key.Add(FileStamp(tc.runtime_lib));
+  for (const auto& [src, loc] : g.dependencies.sources) {
+    std::string text;
+    if (!ReadFile(src, &text)) {
+      diags.Error(loc, "cannot read dependency source '" + src + "'");
+      return absl::FailedPreconditionError("dependency missing");
+    }
+    key.Add(src);
+    key.Add(text);
+  }
+  const std::string hex = key.Hex();
+  const fs::path dir = fs::path(tc.cache_dir) / hex;
+  const fs::path exe = dir / "job";
+  BuildResult result;
+  result.executable = exe.string();
+  std::error_code ec;
+  if (opts.use_cache && fs::exists(exe, ec)) {
+    result.cached = true;
+    return result;
+  }
+
+  fs::create_directories(tc.cache_dir, ec);
+  if (ec) return absl::UnavailableError("cannot create cache directory " + tc.cache_dir + ": " + ec.message());
+  char tmpl[4096];
+  std::snprintf(tmpl, sizeof tmpl, "%s/tmp-XXXXXX", tc.cache_dir.c_str());
+  if (!mkdtemp(tmpl)) return absl::UnavailableError(std::string("cannot create a build directory in ") + tc.cache_dir);
+  const fs::path work = tmpl;
+  const fs::path src = work / "dfc_job.cc";
+  {
+    std::ofstream out(src, std::ios::binary);
+    out << cpp;
+    if (!out) return absl::UnavailableError("cannot write " + src.string());
+  }
+  std::vector<std::string> cmd = args;
+  cmd.push_back(src.string());
+  for (const auto& [s, loc] : g.dependencies.sources) cmd.push_back(s);
+  cmd.push_back(tc.runtime_lib);
+  for (const auto& l : libs) cmd.push_back(l);
+  for (const auto& f : tc.link_flags) cmd.push_back(f);
+  cmd.push_back("-o");
+  cmd.push_back((work / "job").string());
+  if (opts.verbose) {
+    std::string line;
+    for (const auto& a : cmd) line += (line.empty() ? "" : " ") + a;
+    std::fprintf(stderr, "dfc: %s\n", line.c_str());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  ProcessResult r = RunProcess(cmd);
+  result.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r.exit_code != 0) {
+    int user_errors = MapUserCodeErrors(r.output, g, diags);
+    if (user_errors > 0) {
+      fs::remove_all(work, ec);
+      return absl::InvalidArgumentError("the job's C++ code does not compile");
+    }
+    return absl::InternalError("compiling the generated code failed (a dfc bug; the source is kept at " +
+                               src.string() + "):\n" + r.output);
+  }
+  // Publish atomically: a concurrent build of the same job either wins or finds ours.
+  fs::rename(work, dir, ec);
+  if (ec) {
+    if (fs::exists(exe)) {
+      fs::remove_all(work, ec);
+    } else {
+      return absl::UnavailableError("cannot move the build into the cache at " + dir.string());
+    }
+  }
+  return result;
+}
+
+absl::Status InstallExecutable(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  const fs::path target = fs::absolute(to, ec);
+  const fs::path tmp = target.string() + ".dfc-tmp";
+  fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
+  if (ec) return absl::UnavailableError("cannot write " + tmp.string() + ": " + ec.message());
+  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec, ec);
+  fs::rename(tmp, target, ec);
+  if (ec) return absl::UnavailableError("cannot write " + target.string() + ": " + ec.message());
+  return absl::OkStatus();
+}
+
+}  // namespace dfc::compiler
