@@ -51,11 +51,19 @@ struct BufferBase {
   ElementKind kind = ElementKind::kRecords;
   int64_t value = 0;
   virtual ~BufferBase() = default;
+  // Destroys the records (keeping the storage) before the buffer goes back to its channel's
+  // recycle pool. Called by the runtime on the consumer's thread.
+  virtual void ClearRecords() {}
+  // Number of records held (0 for control elements). For tests and diagnostics.
+  virtual size_t num_records() const { return 0; }
 };
 
+// All buffers of one channel are Buffer<T> of the same T (one channel belongs to one edge).
 template <class T>
 struct Buffer final : BufferBase {
   std::vector<Record<T>> records;
+  void ClearRecords() override { records.clear(); }
+  size_t num_records() const override { return records.size(); }
 };
 
 class InputGate;

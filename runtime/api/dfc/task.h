@@ -7,8 +7,29 @@
 //   * any other chain derives from OperatorTask and implements ProcessBuffer() (a batch of records
 //     from one input), OnWatermark() and OnEndOfInput(). OperatorTask::Run() is the mailbox loop.
 // Operators inside a chain are inlined into each other: no virtual call or queue between them.
+//
+// Lifecycle (all on the subtask's own thread): create() -> Open(ctx) -> Run() -> Close() -> delete.
+// Close() runs only when Run() returned normally; the destructor always runs (also on failure and
+// cancellation), so connectors must release files and sockets in their destructors.
+//
+// End of input (the rule generated code follows):
+//   * a SourceTask, at the end of Run(), calls on every writer
+//       Broadcast(ElementKind::kWatermark, kMaxWatermark); Broadcast(ElementKind::kEndOfInput, 0);
+//     (unless ShouldStop(): a cancelled source just returns);
+//   * an OperatorTask forwards the final kMaxWatermark from OnWatermark() like any watermark, emits
+//     what is left in OnEndOfInput(), and calls Broadcast(ElementKind::kEndOfInput, 0) on every
+//     writer in Close().
+//   Broadcast() flushes first, so end-of-input follows every record on each channel. Safety net:
+//   after Close() returns, the runtime sends kEndOfInput itself on each output channel that did not
+//   get one (so the job never hangs on a forgotten marker); pushing anything into a channel after
+//   its kEndOfInput is an internal error (std::logic_error) that fails the job.
+//
+// Failure: any exception out of Open/Run/Close fails the job (OperatorError names the operator,
+// anything else the chain); every other subtask is then cancelled: PushToChannel returns false and
+// writers throw Cancelled, which unwinds the task without being reported.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +47,8 @@
 namespace dfc::rt {
 
 class JobRuntime;
+class JobConfig;
+class OperatorTask;
 
 // Thrown out of a task when the job is cancelled (another task failed, or a signal arrived).
 // Not an error of the task itself; the runner swallows it.
@@ -71,6 +94,10 @@ class TaskContext {
  private:
   friend class JobRuntime;
   friend class TaskHarness;
+  friend class OperatorTask;
+  InputGate* input_gate_ = nullptr;               // this subtask's mailbox (null for sources)
+  const JobConfig* config_ = nullptr;             // job config + -D overrides (null: defaults)
+  const std::atomic<bool>* cancelled_ = nullptr;  // the job's cancellation flag
   int subtask_ = 0, parallelism_ = 1, max_parallelism_ = 128;
   std::string chain_name_;
   std::vector<std::vector<ChannelRef>> outputs_;
@@ -95,6 +122,9 @@ class RecordWriter {
     ctx_ = ctx;
     channels_ = ctx->output(edge);
     mode_ = mode;
+    // FORWARD between vertices of different parallelism is wired all-to-all by the runtime (see
+    // JobSpec) and then behaves as REBALANCE.
+    if (mode_ == PartitionMode::kForward && channels_.size() != 1) mode_ = PartitionMode::kRebalance;
     key_hash_ = key_hash;
     pending_.resize(channels_.size());
     next_ = ctx->subtask() % (channels_.empty() ? 1 : static_cast<int>(channels_.size()));
@@ -118,6 +148,8 @@ class RecordWriter {
   // already written (FIFO per channel).
   void Broadcast(ElementKind kind, int64_t value) {
     Flush();
+    if (kind == ElementKind::kWatermark)
+      ctx_->metrics()->output_watermark.store(value, std::memory_order_relaxed);
     for (auto& ch : channels_) {
       auto b = std::make_unique<Buffer<T>>();
       b->kind = kind;
@@ -206,7 +238,8 @@ class Task {
 };
 
 // A chain headed by a source. Run() produces records until the input is exhausted or
-// ShouldStop(); it must call EndOfInput() on its writers itself (generated code does).
+// ShouldStop(); at the end it broadcasts kMaxWatermark and then kEndOfInput on its writers itself
+// (see "End of input" above). Before sleeping (rate limiting) it calls Flush() on its writers.
 class SourceTask : public Task {
  public:
   bool ShouldStop() const { return ctx_->cancelled(); }
@@ -214,6 +247,21 @@ class SourceTask : public Task {
 
 // A chain headed by an operator with inputs. Run() is the mailbox loop; subclasses implement the
 // callbacks, all invoked on the task's thread.
+//
+// The loop takes elements round-robin from the non-empty input channels:
+//   * records    -> ProcessBuffer(input, buffer); the emptied buffer goes back to its channel's
+//                   recycle pool (so ProcessBuffer must not keep a reference to it);
+//   * watermarks -> per-channel watermark (never decreasing); the combined watermark is the minimum
+//                   over all channels of all inputs, where an ended channel counts as
+//                   kMaxWatermark. OnWatermark(wm) runs only when every channel has produced a
+//                   watermark or ended, and only when the combined value increases;
+//   * barriers   -> ignored for now (hook for aligned checkpoints: block the channel until barrier
+//                   n arrived on every channel, then snapshot and forward);
+//   * end of input on every channel -> OnEndOfInput(), then Run() returns (the runtime calls
+//                   Close()).
+// With no input available it calls OnIdle() and waits; while busy it calls OnTick(now) about
+// every buffer timeout (also after an idle wait times out). Mails posted to the gate run between
+// elements.
 class OperatorTask : public Task {
  public:
   void Run() final;
@@ -222,8 +270,8 @@ class OperatorTask : public Task {
   virtual void ProcessBuffer(int input, BufferBase& buffer) = 0;
   // The combined input watermark advanced to `wm` (the minimum over all inputs).
   virtual void OnWatermark(int64_t wm) = 0;
-  // Every input has ended (after the final kMaxWatermark). Emit what is left; the runtime then
-  // sends end-of-input downstream via EmitEndOfInput().
+  // Every input has ended (after OnWatermark(kMaxWatermark)). Emit what is left; Close() then
+  // broadcasts kEndOfInput on the writers (see "End of input" above).
   virtual void OnEndOfInput() = 0;
   // Called when the task has no input to process: flush writers so latency stays low.
   virtual void OnIdle() = 0;
@@ -240,10 +288,15 @@ struct EdgeSpec {
   PartitionMode mode;
 };
 
+// What an operator is, for the job summary: records in = records emitted by sources
+// (their records_out), records out = records reaching sinks (their records_in).
+enum class OperatorKind : uint8_t { kOperator, kSource, kSink };
+
 struct OperatorSpec {
   const char* id;    // node id as written in the job
   const char* name;  // display name
   const char* uid;   // stable operator id
+  OperatorKind kind = OperatorKind::kOperator;
 };
 
 struct VertexSpec {
@@ -254,6 +307,14 @@ struct VertexSpec {
   std::function<std::unique_ptr<Task>()> create;
 };
 
+// Wiring: FORWARD edges connect subtask i to subtask i (both vertices must have the same
+// parallelism; otherwise the edge is wired all-to-all and the writer falls back to REBALANCE).
+// HASH, REBALANCE and BROADCAST edges connect every upstream subtask to every downstream subtask;
+// TaskContext::output(e) then lists the channels in downstream-subtask order (channel index =
+// downstream subtask, which hash partitioning relies on).
+//
+// Slots: each subtask runs on its own thread; a slot holds one subtask of each vertex (Flink's
+// slot sharing), so the job needs as many slots as its highest parallelism.
 struct JobSpec {
   const char* name;
   std::vector<std::pair<const char*, const char*>> config;  // the job's `config`, as written

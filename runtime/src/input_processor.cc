@@ -1,0 +1,186 @@
+#include "runtime/src/input_processor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <utility>
+
+#include "runtime/src/input_gate.h"
+
+namespace dfc::rt {
+
+InputProcessor::InputProcessor(OperatorTask* task, std::vector<int> channel_inputs,
+                               TaskMetrics* metrics)
+    : task_(task),
+      inputs_(std::move(channel_inputs)),
+      wm_(inputs_.size(), kMinWatermark),
+      has_wm_(inputs_.size(), false),
+      ended_(inputs_.size(), false),
+      metrics_(metrics) {
+  for (int in : inputs_) num_inputs_ = std::max(num_inputs_, in + 1);
+}
+
+int64_t InputProcessor::input_watermark(int input) const {
+  int64_t m = kMaxWatermark;
+  bool any = false;
+  for (size_t c = 0; c < inputs_.size(); ++c) {
+    if (inputs_[c] != input) continue;
+    if (!has_wm_[c]) return kMinWatermark;
+    m = std::min(m, wm_[c]);
+    any = true;
+  }
+  return any ? m : kMinWatermark;
+}
+
+void InputProcessor::MaybeAdvance() {
+  if (num_with_wm_ < static_cast<int>(inputs_.size())) return;
+  // The combined watermark is the minimum over inputs of the per-input minimum, i.e. the minimum
+  // over all channels (ended channels hold kMaxWatermark).
+  int64_t m = kMaxWatermark;
+  for (int64_t w : wm_) m = std::min(m, w);
+  if (m <= combined_) return;
+  combined_ = m;
+  if (metrics_ != nullptr) metrics_->input_watermark.store(m, std::memory_order_relaxed);
+  task_->OnWatermark(m);
+}
+
+InputProcessor::Status InputProcessor::Process(int c, BufferBase& e) {
+  switch (e.kind) {
+    case ElementKind::kRecords:
+      task_->ProcessBuffer(inputs_[c], e);
+      return Status::kMore;
+    case ElementKind::kWatermark:
+      if (ended_[c]) return Status::kMore;
+      if (!has_wm_[c]) {
+        has_wm_[c] = true;
+        ++num_with_wm_;
+      }
+      // A channel's watermark never goes backwards: a smaller one is swallowed.
+      if (e.value > wm_[c]) wm_[c] = e.value;
+      MaybeAdvance();
+      return Status::kMore;
+    case ElementKind::kBarrier:
+      // Checkpoint hook: aligned checkpoints will block channel c here until barrier e.value has
+      // arrived on every channel, then snapshot the chain and forward the barrier on all writers.
+      return Status::kMore;
+    case ElementKind::kEndOfInput:
+      if (ended_[c]) return Status::kMore;
+      ended_[c] = true;
+      ++num_ended_;
+      if (!has_wm_[c]) {
+        has_wm_[c] = true;
+        ++num_with_wm_;
+      }
+      wm_[c] = kMaxWatermark;
+      MaybeAdvance();
+      if (!ended()) return Status::kMore;
+      task_->OnEndOfInput();
+      return Status::kEnded;
+  }
+  return Status::kMore;
+}
+
+InputProcessor::Status InputProcessor::EndWithoutChannels() {
+  if (combined_ < kMaxWatermark) {
+    combined_ = kMaxWatermark;
+    if (metrics_ != nullptr) metrics_->input_watermark.store(combined_, std::memory_order_relaxed);
+    task_->OnWatermark(kMaxWatermark);
+  }
+  task_->OnEndOfInput();
+  return Status::kEnded;
+}
+
+// ---- the mailbox loop ----
+// Idle markers (SEMANTICS.md, idleness) are not in the element contract yet. Hook: an idle marker
+// would take its channel out of the minimum in InputProcessor::MaybeAdvance until its next record
+// or watermark, and flush the maximum seen when every channel is idle.
+
+namespace {
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void OperatorTask::Run() {
+  InputGate* gate = ctx_->input_gate_;
+  TaskMetrics* metrics = ctx_->metrics();
+  Clock* clock = ctx_->clock();
+  std::vector<int> inputs;
+  const int n = gate == nullptr ? 0 : gate->num_channels();
+  for (int c = 0; c < n; ++c) inputs.push_back(gate->channel_input(c));
+  InputProcessor proc(this, std::move(inputs), metrics);
+  if (n == 0) {
+    proc.EndWithoutChannels();
+    return;
+  }
+
+  // OnTick cadence: the buffer timeout, but at least 1 ms so a zero timeout does not spin.
+  const int64_t tick = std::max<int64_t>(ctx_->buffer_timeout_ns(), 1'000'000);
+  int64_t next_tick = clock->NowNanos() + tick;
+
+  // Busy time excludes time blocked on backpressure (Flink's busyTimeMsPerSecond); it is accounted
+  // per segment between waits and at ticks, never per element.
+  int64_t seg_start = SteadyNanos();
+  int64_t seg_bp = metrics->backpressured_ns.load(std::memory_order_relaxed);
+  auto account_busy = [&](int64_t now_steady) {
+    const int64_t bp = metrics->backpressured_ns.load(std::memory_order_relaxed);
+    const int64_t busy = (now_steady - seg_start) - (bp - seg_bp);
+    if (busy > 0) metrics->busy_ns.fetch_add(busy, std::memory_order_relaxed);
+    seg_start = now_steady;
+    seg_bp = bp;
+  };
+
+  std::unique_ptr<BufferBase> recycle;
+  int recycle_channel = 0;
+  std::vector<std::function<void()>> mails;
+  while (true) {
+    int c = 0;
+    std::unique_ptr<BufferBase> e = gate->Poll(&c, std::move(recycle), recycle_channel, &mails);
+    if (!mails.empty()) {
+      for (auto& m : mails) m();
+      mails.clear();
+    }
+    if (gate->cancelled()) throw Cancelled{};
+    if (e) {
+      if (proc.Process(c, *e) == InputProcessor::Status::kEnded) {
+        account_busy(SteadyNanos());
+        return;
+      }
+      if (e->kind == ElementKind::kRecords) {
+        e->ClearRecords();
+        recycle = std::move(e);
+        recycle_channel = c;
+      }
+      const int64_t now = clock->NowNanos();
+      if (now >= next_tick) {
+        OnTick(now);
+        next_tick = now + tick;
+        account_busy(SteadyNanos());
+      }
+      continue;
+    }
+    // Nothing queued: flush so latency stays low at low rates, then sleep until input, a mail,
+    // cancellation or the next tick.
+    OnIdle();
+    if (recycle) gate->Recycle(recycle_channel, std::move(recycle));
+    const int64_t before = SteadyNanos();
+    account_busy(before);
+    const int64_t wait_ns = std::max<int64_t>(next_tick - clock->NowNanos(), 0);
+    gate->Wait(before + wait_ns);
+    const int64_t after = SteadyNanos();
+    metrics->idle_ns.fetch_add(after - before, std::memory_order_relaxed);
+    seg_start = after;
+    const int64_t now = clock->NowNanos();
+    if (now >= next_tick) {
+      OnTick(now);
+      next_tick = now + tick;
+    }
+  }
+}
+
+}  // namespace dfc::rt

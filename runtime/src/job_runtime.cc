@@ -1,0 +1,486 @@
+#include "runtime/src/job_runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+
+namespace dfc::rt {
+namespace {
+
+bool ParsePositiveInt(std::string_view s, int* out) {
+  if (s.empty() || s.size() > 9) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return false;
+  *out = v;
+  return true;
+}
+
+int RoundUpToPowerOfTwo(int x) {
+  int p = 1;
+  while (p < x) p <<= 1;
+  return p;
+}
+
+std::string FormatWatermark(int64_t wm) {
+  if (wm == kMinWatermark) return "-";
+  if (wm == kMaxWatermark) return "MAX";
+  return std::to_string(wm);
+}
+
+}  // namespace
+
+// ---- JobConfig ----
+
+JobConfig::JobConfig(const JobSpec& spec, const RunOptions& options) {
+  for (const auto& [k, v] : spec.config) config_[k] = v;
+  for (const auto& [k, v] : options.config) config_[k] = v;
+  for (const auto& [k, v] : options.params) params_[k] = v;
+}
+
+std::string JobConfig::Get(std::string_view key, std::string_view def) const {
+  auto it = config_.find(key);
+  return it == config_.end() ? std::string(def) : it->second;
+}
+
+bool JobConfig::Has(std::string_view key) const { return config_.find(key) != config_.end(); }
+
+std::string JobConfig::Param(std::string_view node, std::string_view param,
+                             std::string_view def) const {
+  std::string key(node);
+  key += '.';
+  key += param;
+  auto it = params_.find(key);
+  return it == params_.end() ? std::string(def) : it->second;
+}
+
+// ---- TaskContext (declared in dfc/task.h) ----
+
+std::string TaskContext::Param(std::string_view node, std::string_view param,
+                               std::string_view def) const {
+  return config_ == nullptr ? std::string(def) : config_->Param(node, param, def);
+}
+
+int64_t TaskContext::ParamInt(std::string_view node, std::string_view param, int64_t def) const {
+  if (config_ == nullptr) return def;
+  const std::string v = config_->Param(node, param, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  errno = 0;
+  const long long x = std::strtoll(v.c_str(), &end, 10);
+  if (errno != 0 || end == v.c_str() || *end != '\0') {
+    throw std::invalid_argument("parameter " + std::string(node) + "." + std::string(param) +
+                                " must be an integer, got '" + v + "'");
+  }
+  return x;
+}
+
+std::string TaskContext::Config(std::string_view key, std::string_view def) const {
+  return config_ == nullptr ? std::string(def) : config_->Get(key, def);
+}
+
+bool TaskContext::cancelled() const {
+  return cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed);
+}
+
+// ---- durations ----
+
+bool ParseDuration(std::string_view text, int64_t* nanos) {
+  size_t i = 0;
+  while (i < text.size() && text[i] == ' ') ++i;
+  size_t j = i;
+  while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+  if (j == i || j - i > 15) return false;
+  int64_t n = 0;
+  for (size_t k = i; k < j; ++k) n = n * 10 + (text[k] - '0');
+  while (j < text.size() && text[j] == ' ') ++j;
+  std::string_view unit = text.substr(j);
+  while (!unit.empty() && unit.back() == ' ') unit.remove_suffix(1);
+  int64_t mult;
+  if (unit.empty() || unit == "ms" || unit == "milli" || unit == "millis" ||
+      unit == "millisecond" || unit == "milliseconds") {
+    mult = 1'000'000;
+  } else if (unit == "ns" || unit == "nano" || unit == "nanos" || unit == "nanoseconds") {
+    mult = 1;
+  } else if (unit == "us" || unit == "micro" || unit == "micros" || unit == "microseconds") {
+    mult = 1'000;
+  } else if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" ||
+             unit == "seconds") {
+    mult = 1'000'000'000;
+  } else if (unit == "min" || unit == "m" || unit == "minute" || unit == "minutes") {
+    mult = 60'000'000'000;
+  } else {
+    return false;
+  }
+  *nanos = n * mult;
+  return true;
+}
+
+// ---- JobRuntime ----
+
+JobRuntime::JobRuntime(const JobSpec& spec, RunOptions options, std::ostream& err, Clock* clock)
+    : spec_(spec), options_(std::move(options)), err_(err), clock_(clock) {}
+
+JobRuntime::~JobRuntime() {
+  // Run() joins every thread; a runtime built but never run has none.
+  Cancel(0);
+  for (auto& v : vertices_)
+    for (auto& s : v->subtasks)
+      if (s->thread.joinable()) s->thread.join();
+}
+
+std::string JobRuntime::Build(int* exit_code) {
+  *exit_code = 2;
+  config_ = std::make_unique<JobConfig>(spec_, options_);
+
+  int default_p = 1;
+  if (options_.parallelism > 0) {
+    default_p = options_.parallelism;
+  } else if (config_->Has("parallelism.default")) {
+    if (!ParsePositiveInt(config_->Get("parallelism.default", ""), &default_p)) {
+      return "parallelism.default must be a positive integer, got '" +
+             config_->Get("parallelism.default", "") + "'";
+    }
+  }
+
+  std::string bt = config_->Get("execution.buffer-timeout", "100 ms");
+  if (bt == "-1") {
+    buffer_timeout_ns_ = int64_t{1} << 62;  // Flink: -1 disables the timeout
+  } else if (!ParseDuration(bt, &buffer_timeout_ns_)) {
+    return "execution.buffer-timeout must be a duration such as '100 ms', got '" + bt + "'";
+  }
+
+  int highest = 1;
+  for (const VertexSpec& vs : spec_.vertices) {
+    auto v = std::make_unique<Vertex>();
+    v->parallelism = vs.parallelism > 0 ? vs.parallelism : default_p;
+    if (vs.max_source_parallelism > 0) {
+      v->parallelism = std::min(v->parallelism, vs.max_source_parallelism);
+    }
+    highest = std::max(highest, v->parallelism);
+    vertices_.push_back(std::move(v));
+  }
+  for (const EdgeSpec& e : spec_.edges) {
+    if (e.from_vertex < 0 || e.to_vertex < 0 ||
+        e.from_vertex >= static_cast<int>(vertices_.size()) ||
+        e.to_vertex >= static_cast<int>(vertices_.size())) {
+      *exit_code = 1;
+      return "internal error: edge refers to a missing vertex";
+    }
+    vertices_[e.to_vertex]->has_inputs = true;
+  }
+
+  // Max parallelism: one value for the whole job, so a hash writer and the keyed operator it feeds
+  // agree on key groups. Flink's default rule, applied to the highest parallelism.
+  if (config_->Has("pipeline.max-parallelism")) {
+    if (!ParsePositiveInt(config_->Get("pipeline.max-parallelism", ""), &max_parallelism_)) {
+      return "pipeline.max-parallelism must be a positive integer, got '" +
+             config_->Get("pipeline.max-parallelism", "") + "'";
+    }
+  } else {
+    max_parallelism_ = std::clamp(RoundUpToPowerOfTwo(highest + highest / 2), 128, 32768);
+  }
+  if (max_parallelism_ < highest) {
+    *exit_code = 1;
+    return "the parallelism " + std::to_string(highest) +
+           " is higher than the maximum parallelism " + std::to_string(max_parallelism_);
+  }
+
+  // Slots: a slot holds one subtask of every vertex (slot sharing), so the job needs `highest`.
+  if (config_->Has("taskmanager.numberOfTaskSlots")) {
+    if (!ParsePositiveInt(config_->Get("taskmanager.numberOfTaskSlots", ""), &slots_)) {
+      return "taskmanager.numberOfTaskSlots must be a positive integer, got '" +
+             config_->Get("taskmanager.numberOfTaskSlots", "") + "'";
+    }
+    if (slots_ < highest) {
+      *exit_code = 1;
+      return "could not acquire the minimum required resources: the job needs " +
+             std::to_string(highest) + " task slots, taskmanager.numberOfTaskSlots is " +
+             std::to_string(slots_);
+    }
+  } else {
+    slots_ = std::max(static_cast<int>(std::thread::hardware_concurrency()), highest);
+  }
+
+  // Subtasks and their gates.
+  for (size_t vi = 0; vi < vertices_.size(); ++vi) {
+    Vertex& v = *vertices_[vi];
+    const VertexSpec& vs = spec_.vertices[vi];
+    for (int i = 0; i < v.parallelism; ++i) {
+      auto s = std::make_unique<Subtask>();
+      const size_t nops = std::max<size_t>(vs.operators.size(), 1);
+      s->op_metrics = std::make_unique<OperatorMetrics[]>(nops);
+      if (v.has_inputs) s->gate = std::make_unique<InputGate>(kChannelCapacity, &s->metrics);
+      TaskContext& c = s->ctx;
+      c.subtask_ = i;
+      c.parallelism_ = v.parallelism;
+      c.max_parallelism_ = max_parallelism_;
+      c.chain_name_ = vs.name;
+      c.op_metrics_ = s->op_metrics.get();
+      c.metrics_ = &s->metrics;
+      c.clock_ = clock_;
+      c.runtime_ = this;
+      c.input_gate_ = s->gate.get();
+      c.config_ = config_.get();
+      c.cancelled_ = &cancelled_;
+      c.buffer_timeout_ns_ = buffer_timeout_ns_;
+      v.subtasks.push_back(std::move(s));
+    }
+  }
+
+  // Channels, edge by edge in JobSpec order (a vertex's outgoing edges keep that order).
+  for (const EdgeSpec& e : spec_.edges) {
+    Vertex& up = *vertices_[e.from_vertex];
+    Vertex& down = *vertices_[e.to_vertex];
+    for (auto& s : up.subtasks) s->ctx.outputs_.emplace_back();
+    const bool pointwise = e.mode == PartitionMode::kForward && up.parallelism == down.parallelism;
+    for (int i = 0; i < up.parallelism; ++i) {
+      auto& out = up.subtasks[i]->ctx.outputs_.back();
+      if (pointwise) {
+        InputGate* g = down.subtasks[i]->gate.get();
+        out.push_back(ChannelRef{g, g->AddChannel(e.to_input)});
+      } else {
+        for (int j = 0; j < down.parallelism; ++j) {
+          InputGate* g = down.subtasks[j]->gate.get();
+          out.push_back(ChannelRef{g, g->AddChannel(e.to_input)});
+        }
+      }
+    }
+  }
+  built_ = true;
+  *exit_code = 0;
+  return "";
+}
+
+void JobRuntime::Cancel(int signal) {
+  if (signal != 0) {
+    int expected = 0;
+    signal_.compare_exchange_strong(expected, signal);
+  }
+  if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
+  for (auto& v : vertices_)
+    for (auto& s : v->subtasks)
+      if (s->gate) s->gate->Cancel();
+  std::lock_guard<std::mutex> lock(mu_);
+  done_cv_.notify_all();
+}
+
+void JobRuntime::Fail(const std::string& message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Errors that follow a cancellation are consequences, not causes.
+    if (!failure_.empty() || cancelled()) return;
+    failure_ = message;
+  }
+  Cancel(0);
+}
+
+std::string JobRuntime::SubtaskLabel(int vertex, int subtask) const {
+  return "(subtask " + std::to_string(subtask + 1) + "/" +
+         std::to_string(vertices_[vertex]->parallelism) + ")";
+}
+
+void JobRuntime::RunSubtask(int vi, int si) {
+  Subtask& s = *vertices_[vi]->subtasks[si];
+  const VertexSpec& vs = spec_.vertices[vi];
+  std::unique_ptr<Task> task;
+  auto chain = [&] { return "chain '" + std::string(vs.name) + "' " + SubtaskLabel(vi, si); };
+  try {
+    task = vs.create();
+    task->Open(s.ctx);
+    task->Run();
+    if (!cancelled()) {
+      task->Close();
+      // Safety net of the end-of-input rule (dfc/task.h).
+      for (const auto& edge : s.ctx.outputs_)
+        for (const ChannelRef& ch : edge)
+          if (!ch.gate->EnsureEndOfInput(ch.channel)) throw Cancelled{};
+    }
+  } catch (const Cancelled&) {
+    // Unwinding because the job is being cancelled; the cause is reported elsewhere.
+  } catch (const OperatorError& e) {
+    Fail("operator '" + e.op_id() + "' " + SubtaskLabel(vi, si) + ": " + e.what());
+  } catch (const std::exception& e) {
+    Fail(chain() + ": " + e.what());
+  } catch (...) {
+    Fail(chain() + ": unknown exception");
+  }
+  // Destroyed on its own thread, also after a failure, so connectors close their files here.
+  try {
+    task.reset();
+  } catch (...) {
+    Fail(chain() + ": exception while destroying the task");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--running_ == 0) done_cv_.notify_all();
+}
+
+uint64_t JobRuntime::records_in() const {
+  uint64_t n = 0;
+  for (size_t vi = 0; vi < vertices_.size(); ++vi) {
+    const auto& ops = spec_.vertices[vi].operators;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      if (ops[k].kind != OperatorKind::kSource) continue;
+      for (auto& s : vertices_[vi]->subtasks) n += s->op_metrics[k].records_out.load();
+    }
+  }
+  return n;
+}
+
+uint64_t JobRuntime::records_out() const {
+  uint64_t n = 0;
+  for (size_t vi = 0; vi < vertices_.size(); ++vi) {
+    const auto& ops = spec_.vertices[vi].operators;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      if (ops[k].kind != OperatorKind::kSink) continue;
+      for (auto& s : vertices_[vi]->subtasks) n += s->op_metrics[k].records_in.load();
+    }
+  }
+  return n;
+}
+
+void JobRuntime::SampleQueues() {
+  for (auto& v : vertices_)
+    for (auto& s : v->subtasks) {
+      const int64_t q = s->metrics.queued_buffers.load(std::memory_order_relaxed);
+      int64_t peak = peak_queued_.load(std::memory_order_relaxed);
+      while (q > peak && !peak_queued_.compare_exchange_weak(peak, q)) {
+      }
+    }
+}
+
+std::string JobRuntime::MetricsTable(bool since_start) {
+  const int64_t now = clock_->NowNanos();
+  const double secs = std::max(1e-9, (now - last_report_ns_) / 1e9);
+  last_report_ns_ = now;
+  std::ostringstream o;
+  char line[512];
+  std::snprintf(line, sizeof line, "  %-24s %8s %14s %14s %10s %10s %10s  %s\n", "operator",
+                "subtasks", "numRecordsIn", "numRecordsOut", "busy ms/s", "idle ms/s", "bp ms/s",
+                "watermark");
+  o << line;
+  for (size_t vi = 0; vi < vertices_.size(); ++vi) {
+    Vertex& v = *vertices_[vi];
+    const VertexSpec& vs = spec_.vertices[vi];
+    // Busy/idle/backpressure belong to the chain (one thread); every operator of the chain shows
+    // its chain's values, averaged over subtasks.
+    double busy = 0, idle = 0, bp = 0;
+    int64_t wm = kMaxWatermark;
+    for (auto& s : v.subtasks) {
+      const int64_t b = s->metrics.busy_ns.load(), i = s->metrics.idle_ns.load(),
+                    p = s->metrics.backpressured_ns.load();
+      busy += static_cast<double>(b - (since_start ? 0 : s->last_busy));
+      idle += static_cast<double>(i - (since_start ? 0 : s->last_idle));
+      bp += static_cast<double>(p - (since_start ? 0 : s->last_bp));
+      s->last_busy = b;
+      s->last_idle = i;
+      s->last_bp = p;
+      wm = std::min(wm, v.has_inputs ? s->metrics.input_watermark.load()
+                                     : s->metrics.output_watermark.load());
+    }
+    const double per = 1e6 * secs * static_cast<double>(v.subtasks.size());
+    for (size_t k = 0; k < vs.operators.size(); ++k) {
+      uint64_t in = 0, out = 0;
+      for (auto& s : v.subtasks) {
+        in += s->op_metrics[k].records_in.load();
+        out += s->op_metrics[k].records_out.load();
+      }
+      std::snprintf(line, sizeof line, "  %-24s %8d %14llu %14llu %10.0f %10.0f %10.0f  %s\n",
+                    vs.operators[k].id, v.parallelism, static_cast<unsigned long long>(in),
+                    static_cast<unsigned long long>(out), busy / per, idle / per, bp / per,
+                    FormatWatermark(wm).c_str());
+      o << line;
+    }
+  }
+  return o.str();
+}
+
+int JobRuntime::Run() {
+  if (!built_) {
+    int code = 0;
+    std::string error = Build(&code);
+    if (!error.empty()) {
+      err_ << "dfc: job '" << spec_.name << "': " << error << "\n";
+      return code;
+    }
+  }
+  const int64_t start = clock_->NowNanos();
+  last_report_ns_ = start;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& v : vertices_) running_ += v->parallelism;
+  }
+  for (size_t vi = 0; vi < vertices_.size(); ++vi)
+    for (int si = 0; si < vertices_[vi]->parallelism; ++si)
+      vertices_[vi]->subtasks[si]->thread =
+          std::thread([this, vi, si] { RunSubtask(static_cast<int>(vi), si); });
+
+  // JobMaster: wait for the subtasks, reporting every metrics interval.
+  const bool reporting = options_.metrics_interval_s > 0;
+  const auto interval = std::chrono::nanoseconds(
+      static_cast<int64_t>(std::max(options_.metrics_interval_s, 0.001) * 1e9));
+  const auto sample = std::chrono::milliseconds(20);
+  auto next_report = std::chrono::steady_clock::now() + interval;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (running_ > 0) {
+      auto wake = std::chrono::steady_clock::now() + sample;
+      if (reporting) wake = std::min(wake, next_report);
+      done_cv_.wait_until(lock, wake);
+      lock.unlock();
+      SampleQueues();
+      if (reporting && std::chrono::steady_clock::now() >= next_report) {
+        err_ << "dfc: job '" << spec_.name << "' metrics:\n" << MetricsTable(false);
+        err_.flush();
+        next_report += interval;
+      }
+      lock.lock();
+    }
+  }
+  for (auto& v : vertices_)
+    for (auto& s : v->subtasks)
+      if (s->thread.joinable()) s->thread.join();
+  SampleQueues();
+
+  const double secs = (clock_->NowNanos() - start) / 1e9;
+  char head[128];
+  std::snprintf(head, sizeof head, "%.3f s", secs);
+  const std::string counts = std::to_string(records_in()) + " records in, " +
+                             std::to_string(records_out()) + " records out";
+  int code = 0;
+  std::string failure;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failure = failure_;
+  }
+  if (!failure.empty()) {
+    err_ << "dfc: job '" << spec_.name << "' failed: " << failure << "\n";
+    code = 1;
+  } else if (cancelled()) {
+    const int sig = signal_.load();
+    const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "request";
+    err_ << "dfc: job '" << spec_.name << "' cancelled by " << name << " after " << head << ": "
+         << counts << "\n";
+    code = sig == 0 ? 1 : 128 + sig;
+  } else {
+    err_ << "dfc: job '" << spec_.name << "' finished in " << head << ": " << counts << "\n";
+  }
+  if (options_.verbose || reporting) {
+    last_report_ns_ = start;
+    err_ << MetricsTable(true);
+  }
+  err_.flush();
+  return code;
+}
+
+}  // namespace dfc::rt
