@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/ir/expr.h"
@@ -29,7 +30,8 @@ namespace dfc::compiler::ir {
 // A configuration entry (`config` in the job; Flink's keys). Value kept as text.
 struct ConfigEntry {
   std::string value;
-  SourceLoc loc;
+  SourceLoc loc;      // the value
+  SourceLoc key_loc;  // the key (unknown-key diagnostics point here); unknown = loc
 };
 
 // One output column of a `select` (or a derived projection).
@@ -56,6 +58,11 @@ struct Edge {
   Partitioning partitioning = Partitioning::kForward;
   std::vector<int> key_fields;  // kHash: fields of the from-node's schema hashed
 };
+
+// Keys every node object may have whatever its op (ops.def lists only the op-specific ones).
+inline constexpr const char* kCommonNodeKeys[] = {"id",  "op",          "input", "inputs",
+                                                  "name", "uid", "parallelism", "type"};
+bool IsCommonNodeKey(std::string_view key);
 
 struct Node {
   std::string id;

@@ -37,6 +37,9 @@ struct Type {
 // Parses a SQL type name (case-insensitive; INTEGER = INT, VARCHAR/VARCHAR(n) = STRING).
 std::optional<Type> ParseType(std::string_view name);
 
+// The type names ParseType accepts (upper case, VARCHAR(n) aside), for "did you mean" hints.
+const std::vector<std::string>& TypeNames();
+
 struct Field {
   std::string name;
   Type type;
