@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/ir/types.h"
@@ -54,5 +55,10 @@ struct Expr {
 
   std::string ToString() const;  // canonical SQL text (fully parenthesized), for the IR printer
 };
+
+// True for the words that cannot be unquoted column names (AND OR NOT IN BETWEEN LIKE CASE WHEN
+// THEN ELSE END CAST AS TRUE FALSE NULL IS), compared case-insensitively. Such names are written
+// back-quoted: `end`.
+bool IsReservedWord(std::string_view word);
 
 }  // namespace dfc::compiler::ir
