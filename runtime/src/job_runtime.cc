@@ -140,6 +140,8 @@ JobRuntime::~JobRuntime() {
 }
 
 std::string JobRuntime::Build(int* exit_code) {
+  // Cancel() may run concurrently (a signal during start-up): it walks the gates under this lock.
+  std::lock_guard<std::mutex> graph_lock(graph_mu_);
   *exit_code = 2;
   config_ = std::make_unique<JobConfig>(spec_, options_);
 
@@ -257,6 +259,11 @@ std::string JobRuntime::Build(int* exit_code) {
       }
     }
   }
+  if (cancelled()) {
+    for (auto& v : vertices_)
+      for (auto& s : v->subtasks)
+        if (s->gate) s->gate->Cancel();
+  }
   built_ = true;
   *exit_code = 0;
   return "";
@@ -268,9 +275,12 @@ void JobRuntime::Cancel(int signal) {
     signal_.compare_exchange_strong(expected, signal);
   }
   if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
-  for (auto& v : vertices_)
-    for (auto& s : v->subtasks)
-      if (s->gate) s->gate->Cancel();
+  {
+    std::lock_guard<std::mutex> graph_lock(graph_mu_);
+    for (auto& v : vertices_)
+      for (auto& s : v->subtasks)
+        if (s->gate) s->gate->Cancel();
+  }
   std::lock_guard<std::mutex> lock(mu_);
   done_cv_.notify_all();
 }

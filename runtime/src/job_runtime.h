@@ -135,6 +135,7 @@ class JobRuntime {
   std::atomic<bool> cancelled_{false};
   std::atomic<int> signal_{0};
   std::atomic<int64_t> peak_queued_{0};
+  std::mutex graph_mu_;           // Build() vs Cancel(): the vertices and their gates
   std::mutex mu_;                 // guards failure_, running_
   std::condition_variable done_cv_;
   std::string failure_;           // first failure message; empty = none
