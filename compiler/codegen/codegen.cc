@@ -5,10 +5,96 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/codegen/emitter.h"
 #include "compiler/expr/emit.h"
 #include "compiler/support/cpp_escape.h"
+#include "runtime/api/dfc/nexmark.h"
 
 namespace dfc::compiler {
+
+using codegen::CodeBuffer;
+using codegen::CodegenContext;
+using codegen::OpEmitter;
+
+namespace codegen {
+
+const char* kGeneratedFileName = "dfc_job.cc";
+
+CodeBuffer& CodeBuffer::operator<<(std::string_view s) {
+  for (char c : s)
+    if (c == '\n') ++line_;
+  text_ += s;
+  return *this;
+}
+
+int CodegenContext::in_schema() const {
+  const ir::Node& n = node();
+  return n.inputs.empty() ? n.out_schema : g_.nodes[n.inputs[0]].out_schema;
+}
+
+std::string CodegenContext::RowType(int schema) const {
+  const ir::Schema& s = g_.schemas[schema];
+  if (s.derived) return "dfc_row_" + std::to_string(schema);
+  return CppIdentifier(s.name);
+}
+
+std::string CodegenContext::Field(int schema, int field) const {
+  return CppIdentifier(g_.schemas[schema].fields[field].name);
+}
+
+std::string CodegenContext::Lit(std::string_view s) { return CppStringLiteral(s); }
+std::string CodegenContext::Ident(std::string_view s) { return CppIdentifier(s); }
+
+std::string CodegenContext::Expr(const ir::Expr& e, int schema, const std::string& row) const {
+  return EmitExpr(e, g_.schemas[schema], row);
+}
+
+std::string CodegenContext::KeyType(int schema, const std::vector<int>& fields) const {
+  if (fields.size() == 1) return g_.schemas[schema].fields[fields[0]].type.CppType();
+  std::string t = "std::tuple<";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) t += ", ";
+    t += g_.schemas[schema].fields[fields[i]].type.CppType();
+  }
+  return t + ">";
+}
+
+std::string CodegenContext::KeyExpr(int schema, const std::vector<int>& fields, const std::string& v) const {
+  if (fields.size() == 1) return v + "." + Field(schema, fields[0]);
+  std::string t = KeyType(schema, fields) + "(";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) t += ", ";
+    t += v + "." + Field(schema, fields[i]);
+  }
+  return t + ")";
+}
+
+std::string CodegenContext::KeyHashExpr(int schema, const std::vector<int>& fields, const std::string& v) const {
+  std::string h = "dfc::rt::HashValue(" + v + "." + Field(schema, fields[0]) + ")";
+  for (size_t i = 1; i < fields.size(); ++i) {
+    h = "dfc::rt::HashCombine(" + h + ", dfc::rt::HashValue(" + v + "." + Field(schema, fields[i]) + "))";
+  }
+  return h;
+}
+
+std::string CodegenContext::Next(const std::string& value, const std::string& ts) const {
+  if (!next_prefix_.empty()) return next_prefix_ + "(" + value + ", " + ts + ");";
+  std::string s;
+  for (const auto& w : writers_) s += w + ".Emit(" + value + ", " + ts + "); ";
+  return s;
+}
+
+void CodegenContext::EmitUserCode(const ir::UserFunction& fn) {
+  if (fn.loc.line > 0 && !fn.loc.file.empty()) {
+    out_ << "\n#line " << fn.loc.line << " " << Lit(fn.loc.file) << "\n";
+    // Pad so that columns match too: the code starts after the string's opening quote.
+    out_ << std::string(static_cast<size_t>(fn.loc.col), ' ');
+  }
+  out_ << fn.code;
+  out_ << "\n#line " << (out_.line() + 1) << " \"" << kGeneratedFileName << "\"\n";
+}
+
+}  // namespace codegen
 
 namespace {
 
@@ -16,95 +102,52 @@ using ir::Graph;
 using ir::Node;
 using ir::Schema;
 
-// Emits C++ text with a running line count, so `#line` directives can restore the generated
-// file's own numbering after a block of user code.
-class Out {
- public:
-  Out& operator<<(std::string_view s) {
-    for (char c : s)
-      if (c == '\n') ++line_;
-    text_ += s;
-    return *this;
-  }
-  Out& operator<<(int64_t v) { return *this << std::string_view(std::to_string(v)); }
-  Out& operator<<(int v) { return *this << std::string_view(std::to_string(v)); }
-  Out& operator<<(size_t v) { return *this << std::string_view(std::to_string(v)); }
-  int line() const { return line_; }
-  std::string str() && { return std::move(text_); }
-
- private:
-  std::string text_;
-  int line_ = 1;
-};
-
-const char* kGeneratedFileName = "dfc_job.cc";
-
 class Generator {
  public:
-  Generator(const Graph& g, Diagnostics& diags) : g_(g), diags_(diags) {}
+  Generator(const Graph& g, Diagnostics& diags) : g_(g), diags_(diags), cc_(g, diags, out_) {}
 
   std::string Run() {
     EmitPrologue();
     EmitSchemas();
     for (size_t c = 0; c < g_.chains.size(); ++c) EmitChain(static_cast<int>(c));
     EmitMain();
-    return std::move(out_).str();
+    return out_.Take();
   }
 
  private:
-  // ---- names ----
-  std::string RowType(int schema) const {
-    const Schema& s = g_.schemas[schema];
-    if (s.derived) return "dfc_row_" + std::to_string(schema);
-    return CppIdentifier(s.name);
-  }
+  std::string RowType(int schema) const { return cc_.RowType(schema); }
   std::string RowTypeOfNode(int node) const { return RowType(g_.nodes[node].out_schema); }
-  std::string Field(int schema, int field) const {
-    return CppIdentifier(g_.schemas[schema].fields[field].name);
-  }
+  std::string Field(int schema, int field) const { return cc_.Field(schema, field); }
   static std::string Lit(std::string_view s) { return CppStringLiteral(s); }
 
   // ---- prologue and row types ----
   void EmitPrologue() {
     out_ << "// Generated by dfc. Do not edit: rebuild the job instead.\n"
          << "#include \"dfc/runtime.h\"\n\n"
-         << "namespace dfc_job {\n"
+         << "namespace dfc_job {\n\n";
   }
 
   void EmitSchemas() {
     for (size_t i = 0; i < g_.schemas.size(); ++i) {
       const Schema& s = g_.schemas[i];
-      std::string t = RowType(static_cast<int>(i));
+      const int si = static_cast<int>(i);
+      std::string t = RowType(si);
       out_ << "struct " << t << " {\n";
       for (size_t f = 0; f < s.fields.size(); ++f) {
-        out_ << "  " << s.fields[f].type.CppType() << " " << Field(static_cast<int>(i), static_cast<int>(f))
-             << "{};\n";
+        out_ << "  " << s.fields[f].type.CppType() << " " << Field(si, static_cast<int>(f)) << "{};\n";
       }
       out_ << "};\n";
       out_ << "inline const dfc::rt::FieldDesc dfc_fields_" << i << "[] = {\n";
       for (size_t f = 0; f < s.fields.size(); ++f) {
         out_ << "    {" << Lit(s.fields[f].name) << ", " << s.fields[f].type.RuntimeFieldType()
-             << ", [](void* r) -> void* { return &static_cast<" << t << "*>(r)->"
-             << Field(static_cast<int>(i), static_cast<int>(f)) << "; }},\n";
+             << ", [](void* r) -> void* { return &static_cast<" << t << "*>(r)->" << Field(si, static_cast<int>(f))
+             << "; }},\n";
       }
       out_ << "};\n";
-      out_ << "inline const dfc::rt::RowDesc dfc_desc_" << i << " = {" << Lit(s.name) << ", dfc_fields_"
-           << i << ", " << s.fields.size() << ", []() -> void* { return new " << t
-           << "(); }, [](void* r) { delete static_cast<" << t << "*>(r); }};\n\n";
+      out_ << "inline const dfc::rt::RowDesc dfc_desc_" << i << " = {" << Lit(s.name) << ", dfc_fields_" << i << ", "
+           << s.fields.size() << ", []() -> void* { return new " << t << "(); }, [](void* r) { delete static_cast<"
+           << t << "*>(r); }};\n\n";
     }
-  }
-
-  // ---- user code ----
-  // Places user code so that compiler diagnostics inside it point at the job file: a #line
-  // directive naming the job's line, and padding so columns match too.
-  void EmitUserCode(const ir::UserFunction& fn) {
-    if (fn.loc.line > 0 && !fn.loc.file.empty()) {
-      out_ << "\n#line " << fn.loc.line << " " << Lit(fn.loc.file) << "\n";
-      // +1: the code starts after the string's opening quote.
-      out_ << std::string(static_cast<size_t>(fn.loc.col), ' ');
-    }
-    out_ << fn.code;
-    out_ << "\n#line " << (out_.line() + 1) << " \"" << kGeneratedFileName << "\"\n";
   }
 
   // ---- chains ----
@@ -112,6 +155,7 @@ class Generator {
     int index;
     std::vector<int> nodes;
     std::vector<int> out_edges;  // indices into g_.edges leaving the chain tail, in edge order
+    std::vector<std::unique_ptr<OpEmitter>> emitters;
   };
 
   std::vector<int> OutEdgesOfChain(int c) const {
@@ -133,118 +177,89 @@ class Generator {
     return "";
   }
 
-  // A key expression for `fields` of `schema` applied to row variable `v`.
-  std::string KeyType(int schema, const std::vector<int>& fields) const {
-    if (fields.size() == 1) return g_.schemas[schema].fields[fields[0]].type.CppType();
-    std::string t = "std::tuple<";
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i) t += ", ";
-      t += g_.schemas[schema].fields[fields[i]].type.CppType();
-    }
-    return t + ">";
-  }
-  std::string KeyExpr(int schema, const std::vector<int>& fields, const std::string& v) const {
-    if (fields.size() == 1) return v + "." + Field(schema, fields[0]);
-    std::string t = KeyType(schema, fields) + "(";
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i) t += ", ";
-      t += v + "." + Field(schema, fields[i]);
-    }
-    return t + ")";
-  }
-  std::string KeyHashExpr(int schema, const std::vector<int>& fields, const std::string& v) const {
-    std::string h = "dfc::rt::HashValue(" + v + "." + Field(schema, fields[0]) + ")";
-    for (size_t i = 1; i < fields.size(); ++i) {
-      h = "dfc::rt::HashCombine(" + h + ", dfc::rt::HashValue(" + v + "." + Field(schema, fields[i]) + "))";
-    }
-    return h;
+  // Points the shared context at operator k of the chain.
+  void Select(const ChainCtx& cc, int k) {
+    std::vector<std::string> writers;
+    for (size_t i = 0; i < cc.out_edges.size(); ++i) writers.push_back("out" + std::to_string(i) + "_");
+    const bool last = k + 1 == static_cast<int>(cc.nodes.size());
+    cc_.SetOperator(cc.nodes[k], k, last ? "" : "op" + std::to_string(k + 1), writers);
   }
 
-  // The key fields a keyed operator (reduce) works on: those of the key_by feeding it.
-  const std::vector<int>& KeyOf(int node) const { return g_.nodes[node].key_fields; }
+  template <class F>
+  void ForEachOp(ChainCtx& cc, F&& f) {
+    for (size_t k = 0; k < cc.nodes.size(); ++k) {
+      Select(cc, static_cast<int>(k));
+      f(*cc.emitters[k]);
+    }
+  }
 
   void EmitChain(int c) {
-    ChainCtx cc{c, g_.chains[c].nodes, OutEdgesOfChain(c)};
+    ChainCtx cc{c, g_.chains[c].nodes, OutEdgesOfChain(c), {}};
+    for (int idx : cc.nodes) {
+      auto e = codegen::MakeEmitter(g_.nodes[idx]);
+      if (!e) {
+        diags_.Error(g_.nodes[idx].loc, "operator '" + g_.nodes[idx].op + "' has no code generator yet");
+        return;
+      }
+      cc.emitters.push_back(std::move(e));
+    }
     const Node& head = g_.nodes[cc.nodes.front()];
     const bool is_source = head.op == "source";
     const std::string cls = "dfc_Chain" + std::to_string(c);
+    const std::string base = is_source ? "SourceTask" : "OperatorTask";
 
-    // Namespace-scope helpers: UDF factories, key hashes.
-    for (size_t k = 0; k < cc.nodes.size(); ++k) {
-      const Node& n = g_.nodes[cc.nodes[k]];
-      if (n.fn) {
-        out_ << "inline auto dfc_make_fn_" << cc.nodes[k] << "() {\n  return ";
-        EmitUserCode(*n.fn);
-        out_ << ";\n}\n";
-      }
-    }
+    ForEachOp(cc, [&](OpEmitter& e) { e.Helpers(cc_); });
     for (int e : cc.out_edges) {
       const ir::Edge& edge = g_.edges[e];
       if (edge.partitioning == ir::Partitioning::kHash) {
         int s = g_.nodes[edge.from].out_schema;
         out_ << "inline uint64_t dfc_key_hash_" << e << "(const " << RowType(s) << "& v) { return "
-             << KeyHashExpr(s, edge.key_fields, "v") << "; }\n";
+             << cc_.KeyHashExpr(s, edge.key_fields, "v") << "; }\n";
       }
     }
 
-    out_ << "\nclass " << cls << " final : public dfc::rt::" << (is_source ? "SourceTask" : "OperatorTask")
-         << " {\n public:\n";
-    // Open
-    out_ << "  void Open(dfc::rt::TaskContext& ctx) override {\n"
-         << "    " << (is_source ? "SourceTask" : "OperatorTask") << "::Open(ctx);\n";
+    out_ << "\nclass " << cls << " final : public dfc::rt::" << base << " {\n public:\n";
+    out_ << "  void Open(dfc::rt::TaskContext& ctx) override {\n    " << base << "::Open(ctx);\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) {
       const ir::Edge& edge = g_.edges[cc.out_edges[i]];
       out_ << "    out" << i << "_.Init(&ctx, " << i << ", " << ModeName(edge.partitioning);
       if (edge.partitioning == ir::Partitioning::kHash) out_ << ", &dfc_key_hash_" << cc.out_edges[i];
       out_ << ");\n";
     }
-    for (size_t k = 0; k < cc.nodes.size(); ++k) {
-      const Node& n = g_.nodes[cc.nodes[k]];
-      if (n.op == "sink" && n.StrParam("connector") != "blackhole") {
-        out_ << "    {\n      dfc::rt::SinkOptions o;\n"
-             << "      o.sink_id = " << Lit(n.id) << ";\n"
-             << "      o.connector = " << Lit(n.StrParam("connector")) << ";\n"
-             << "      o.path = ctx.Param(" << Lit(n.id) << ", \"path\", " << Lit(n.StrParam("path")) << ");\n"
-             << "      o.format = dfc::rt::ParseFormat(ctx.Param(" << Lit(n.id) << ", \"format\", "
-             << Lit(n.StrParam("format", "csv")) << "));\n"
-             << "      sink_" << k << "_ = dfc::rt::OpenSink(dfc_desc_" << n.out_schema
-             << ", o, ctx.subtask(), ctx.parallelism());\n    }\n";
-      }
-    }
+    ForEachOp(cc, [&](OpEmitter& e) { e.Open(cc_); });
     out_ << "  }\n";
 
     if (is_source) {
       EmitSourceRun(cc);
     } else {
-      const std::string in_t = RowType(g_.nodes[head.inputs[0]].out_schema);
+      const std::string in_t = RowTypeOfNode(head.inputs[0]);
       out_ << "  void ProcessBuffer(int input, dfc::rt::BufferBase& b) override {\n"
            << "    for (auto& r : static_cast<dfc::rt::Buffer<" << in_t << ">&>(b).records) op0(r.value, r.ts);\n"
            << "    Publish();\n  }\n";
-      out_ << "  void OnWatermark(int64_t wm) override {";
+      out_ << "  void OnWatermark(int64_t wm) override {\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.OnWatermark(cc_); });
+      out_ << "    Publish();\n";
       for (size_t i = 0; i < cc.out_edges.size(); ++i)
-        out_ << " out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, wm);";
-      out_ << " }\n";
-      out_ << "  void OnEndOfInput() override { Publish(); }\n";
-      out_ << "  void OnIdle() override {";
-      for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << " out" << i << "_.Flush();";
-      for (size_t k = 0; k < cc.nodes.size(); ++k)
-        if (g_.nodes[cc.nodes[k]].op == "sink" && g_.nodes[cc.nodes[k]].StrParam("connector") != "blackhole")
-          out_ << " sink_" << k << "_->Flush();";
-      out_ << " }\n";
+        out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, wm);\n";
+      out_ << "  }\n";
+      out_ << "  void OnEndOfInput() override {\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.OnEndOfInput(cc_); });
+      out_ << "    Publish();\n  }\n";
+      out_ << "  void OnIdle() override {\n";
+      for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.Flush();\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.Flush(cc_); });
+      out_ << "  }\n";
       out_ << "  void OnTick(int64_t now_ns) override {";
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << " out" << i << "_.MaybeFlushOnTimeout(now_ns);";
       out_ << " }\n";
     }
-    // Close: end of input downstream, close sinks.
     out_ << "  void Close() override {\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i)
       out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kEndOfInput, 0);\n";
-    for (size_t k = 0; k < cc.nodes.size(); ++k)
-      if (g_.nodes[cc.nodes[k]].op == "sink" && g_.nodes[cc.nodes[k]].StrParam("connector") != "blackhole")
-        out_ << "    sink_" << k << "_->Close();\n";
+    ForEachOp(cc, [&](OpEmitter& e) { e.Close(cc_); });
     out_ << "  }\n\n private:\n";
 
-    // Metrics publication: per-operator counters accumulated locally, published per buffer.
+    // Per-operator counters, accumulated locally and published once per buffer.
     const size_t n_ops = cc.nodes.size();
     out_ << "  uint64_t in_[" << n_ops << "] = {};\n  uint64_t out_[" << n_ops << "] = {};\n";
     out_ << "  void Publish() {\n"
@@ -253,87 +268,24 @@ class Generator {
          << "      if (out_[k]) { ctx().op_metrics(k)->AddOut(out_[k]); out_[k] = 0; }\n"
          << "    }\n  }\n";
 
-    // Operators.
-    for (size_t k = 0; k < cc.nodes.size(); ++k) EmitOperator(cc, static_cast<int>(k));
-    // Writers.
+    ForEachOp(cc, [&](OpEmitter& e) {
+      e.Members(cc_);
+      const Node& n = cc_.node();
+      out_ << "  void op" << cc_.ks() << "(" << (n.inputs.empty() ? cc_.out_type() : cc_.in_type())
+           << "& v, int64_t ts) {\n"
+           << "    ++in_[" << cc_.ks() << "];\n"
+           << "    try {\n";
+      e.Body(cc_);
+      out_ << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
+           << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
+           << "    } catch (const std::exception& e) {\n"
+           << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", e.what());\n"
+           << "    }\n  }\n";
+    });
     for (size_t i = 0; i < cc.out_edges.size(); ++i) {
-      out_ << "  dfc::rt::RecordWriter<" << RowTypeOfNode(g_.edges[cc.out_edges[i]].from) << "> out" << i
-           << "_;\n";
+      out_ << "  dfc::rt::RecordWriter<" << RowTypeOfNode(g_.edges[cc.out_edges[i]].from) << "> out" << i << "_;\n";
     }
     out_ << "};\n\n";
-  }
-
-  // Calls the next operator of the chain, or the chain's writers at the tail.
-  std::string Next(const ChainCtx& cc, int k, const std::string& v) const {
-    if (k + 1 < static_cast<int>(cc.nodes.size())) return "op" + std::to_string(k + 1) + "(" + v + ", ts);";
-    std::string s;
-    for (size_t i = 0; i < cc.out_edges.size(); ++i) {
-      s += "out" + std::to_string(i) + "_.Emit(" + v + ", ts); ";
-    }
-    return s;
-  }
-
-  void EmitOperator(const ChainCtx& cc, int k) {
-    const int idx = cc.nodes[k];
-    const Node& n = g_.nodes[idx];
-    const std::string out_t = RowTypeOfNode(idx);
-    const std::string in_t = n.inputs.empty() ? out_t : RowTypeOfNode(n.inputs[0]);
-    const int in_schema = n.inputs.empty() ? n.out_schema : g_.nodes[n.inputs[0]].out_schema;
-    const std::string ks = std::to_string(k);
-
-    // Per-operator members.
-    if (n.fn) out_ << "  decltype(dfc_make_fn_" << idx << "()) fn" << ks << "_ = dfc_make_fn_" << idx << "();\n";
-    if (n.op == "flat_map") out_ << "  dfc::Collector<" << out_t << "> coll" << ks << "_;\n";
-    if (n.op == "sink" && n.StrParam("connector") != "blackhole")
-      out_ << "  std::unique_ptr<dfc::rt::RowSink> sink" << ks << "_;\n";
-    if (n.op == "reduce") {
-      out_ << "  std::unordered_map<" << KeyType(in_schema, KeyOf(idx)) << ", " << out_t
-           << ", dfc::rt::KeyHasher> state" << ks << "_;\n";
-    }
-
-    out_ << "  void op" << ks << "(" << in_t << "& v, int64_t ts) {\n"
-         << "    ++in_[" << ks << "];\n"
-         << "    try {\n";
-    if (n.op == "source" || n.op == "key_by" || n.op == "union") {
-      out_ << "      ++out_[" << ks << "];\n      " << Next(cc, k, "v") << "\n";
-    } else if (n.op == "filter") {
-      out_ << "      if (!(" << EmitExpr(*n.predicate, g_.schemas[in_schema], "v") << ")) return;\n"
-           << "      ++out_[" << ks << "];\n      " << Next(cc, k, "v") << "\n";
-    } else if (n.op == "select") {
-      out_ << "      " << out_t << " o{";
-      for (size_t p = 0; p < n.projections.size(); ++p) {
-        if (p) out_ << ", ";
-        out_ << EmitExpr(*n.projections[p].expr, g_.schemas[in_schema], "v");
-      }
-      out_ << "};\n      ++out_[" << ks << "];\n      " << Next(cc, k, "o") << "\n";
-    } else if (n.op == "map") {
-      out_ << "      " << out_t << " o = fn" << ks << "_(v);\n"
-           << "      ++out_[" << ks << "];\n      " << Next(cc, k, "o") << "\n";
-    } else if (n.op == "flat_map") {
-      out_ << "      coll" << ks << "_.clear();\n"
-           << "      fn" << ks << "_(v, coll" << ks << "_);\n"
-           << "      out_[" << ks << "] += coll" << ks << "_.rows().size();\n"
-           << "      for (auto& o : coll" << ks << "_.rows()) { " << Next(cc, k, "o") << " }\n";
-    } else if (n.op == "reduce") {
-      out_ << "      auto [it, fresh] = state" << ks << "_.try_emplace(" << KeyExpr(in_schema, KeyOf(idx), "v")
-           << ", v);\n"
-           << "      if (!fresh) it->second = fn" << ks << "_(std::move(it->second), v);\n"
-           << "      " << out_t << " o = it->second;\n"
-           << "      ++out_[" << ks << "];\n      " << Next(cc, k, "o") << "\n";
-    } else if (n.op == "sink") {
-      if (n.StrParam("connector") == "blackhole") {
-        out_ << "      dfc::rt::Blackhole(v);\n";
-      } else {
-        out_ << "      sink" << ks << "_->Write(&v);\n";
-      }
-    } else {
-      diags_.Error(n.loc, "operator '" + n.op + "' has no code generator yet");
-    }
-    out_ << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
-         << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
-         << "    } catch (const std::exception& e) {\n"
-         << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", e.what());\n"
-         << "    }\n  }\n";
   }
 
   // ---- sources ----
@@ -364,6 +316,8 @@ class Generator {
            << "    }\n";
     } else if (connector == "datagen") {
       EmitDatagen(n, t);
+    } else if (connector == "nexmark") {
+      EmitNexmark(cc, n, t);
     } else if (connector == "values") {
       EmitValues(n, t);
     } else {
@@ -378,6 +332,135 @@ class Generator {
     out_ << "  }\n  void FlushAll() {";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << " out" << i << "_.Flush();";
     out_ << " }\n";
+  }
+
+  // The `nexmark` source (runtime/api/dfc/nexmark.h): subtask s of p generates the event indices
+  // s, s + p, ... below `events` (absent or negative: unbounded) and emits those of `stream`
+  // ("bid" | "auction" | "person", or "all") as rows of the declared type, whose columns are taken
+  // by name from the event: for one stream any subset of that event's columns (nexmark-flink's
+  // names); for "all", `event_type` (0 person, 1 auction, 2 bid), `dateTime` and
+  // `<stream>_<column>` (e.g. bid_price), filled for the event's own kind only. Event time =
+  // dateTime; watermark = max dateTime - watermark_delay_ms (SQL style, default 4000 as
+  // nexmark's DDL), emitted every 16384 rows. `extra` is generated only if a column reads it.
+  void EmitNexmark(const ChainCtx& cc, const Node& n, const std::string& t) {
+    namespace nx = dfc::nexmark;
+    const std::string id = Lit(n.id);
+    const Schema& s = g_.schemas[n.out_schema];
+    auto int_param = [&](const char* key, int64_t def) -> int64_t {
+      const json::Value* v = n.Param(key);
+      if (!v) return def;
+      if (!v->is_integer) diags_.Error(n.ParamLoc(key), std::string("parameter '") + key + "' must be an integer");
+      return v->is_integer ? v->integer : def;
+    };
+    const std::string stream = n.StrParam("stream", "bid");
+    static const char* kStreams[] = {"person", "auction", "bid"};
+    int kind = -1;  // -1 = all
+    for (int k = 0; k < 3; ++k)
+      if (stream == kStreams[k]) kind = k;
+    if (kind < 0 && stream != "all") {
+      diags_.Error(n.ParamLoc("stream"), "nexmark 'stream' must be \"bid\", \"auction\", \"person\" or \"all\", got \"" +
+                                             stream + "\"");
+      return;
+    }
+    // Column -> C++ expression reading it from the Event `ev`, type-checked against the declared type.
+    std::string fill;
+    bool extra = false;
+    const int first_kind = kind < 0 ? 0 : kind, last_kind = kind < 0 ? 2 : kind;
+    std::string per_kind[3];
+    for (size_t f = 0; f < s.fields.size(); ++f) {
+      const std::string& name = s.fields[f].name;
+      const ir::TypeKind tk = s.fields[f].type.kind;
+      const std::string lhs = "row." + Field(n.out_schema, static_cast<int>(f));
+      if (kind < 0 && name == "event_type") {
+        if (tk != ir::TypeKind::kInt && tk != ir::TypeKind::kBigint)
+          diags_.Error(n.ParamLoc("type"), "nexmark column 'event_type' must be INT or BIGINT");
+        fill += "      " + lhs + " = static_cast<" + s.fields[f].type.CppType() + ">(ev.kind);\n";
+        continue;
+      }
+      if (kind < 0 && name == "dateTime") {
+        if (tk != ir::TypeKind::kTimestamp && tk != ir::TypeKind::kBigint)
+          diags_.Error(n.ParamLoc("type"), "nexmark column 'dateTime' must be TIMESTAMP(3) or BIGINT");
+        fill += "      " + lhs + " = ev.date_time();\n";
+        continue;
+      }
+      bool found = false;
+      for (int k = first_kind; k <= last_kind && !found; ++k) {
+        std::string col = name;
+        if (kind < 0) {
+          const std::string prefix = std::string(kStreams[k]) + "_";
+          if (col.compare(0, prefix.size(), prefix) != 0) continue;
+          col = col.substr(prefix.size());
+        }
+        int nc = 0;
+        const nx::Column* cols = nx::ColumnsOf(static_cast<nx::EventKind>(k), &nc);
+        for (int c = 0; c < nc && !found; ++c) {
+          if (col != cols[c].name) continue;
+          found = true;
+          const std::string sql = cols[c].sql_type;
+          const bool ok = sql == "STRING"         ? tk == ir::TypeKind::kString
+                          : sql == "TIMESTAMP(3)" ? tk == ir::TypeKind::kTimestamp || tk == ir::TypeKind::kBigint
+                                                  : tk == ir::TypeKind::kBigint;
+          if (!ok)
+            diags_.Error(n.ParamLoc("type"), "nexmark column '" + name + "' must be " + sql + ", declared " +
+                                                 s.fields[f].type.ToString());
+          if (col == "extra") extra = true;
+          per_kind[k] += "        " + lhs + " = ev." + kStreams[k] + "." + col + ";\n";
+        }
+      }
+      if (!found) {
+        std::string known;
+        int nc = 0;
+        if (kind >= 0) {
+          const nx::Column* cols = nx::ColumnsOf(static_cast<nx::EventKind>(kind), &nc);
+          for (int c = 0; c < nc; ++c) known += std::string(known.empty() ? "" : ", ") + cols[c].name;
+        } else {
+          known = "event_type, dateTime, person_<column>, auction_<column>, bid_<column>";
+        }
+        diags_.Error(n.ParamLoc("type"), "the nexmark " + stream + " stream has no column '" + name + "' (columns: " +
+                                             known + ")");
+      }
+    }
+    out_ << "    dfc::nexmark::GeneratorConfig cfg;\n"
+         << "    cfg.events_per_second = c.ParamInt(" << id << ", \"events_per_second\", "
+         << int_param("events_per_second", nx::GeneratorConfig().events_per_second) << ");\n"
+         << "    cfg.generate_extra = " << (extra ? "true" : "false") << ";\n"
+         << "    const dfc::nexmark::Generator gen(cfg);\n"
+         << "    const int64_t events = c.ParamInt(" << id << ", \"events\", " << int_param("events", -1) << ");\n"
+         << "    const int64_t rate = c.ParamInt(" << id << ", \"rate\", " << int_param("rate", 0) << ");\n"
+         << "    const int64_t wm_delay = c.ParamInt(" << id << ", \"watermark_delay_ms\", "
+         << int_param("watermark_delay_ms", 4000) << ");\n"
+         << "    dfc::rt::RateLimiter limiter(c, rate);\n"
+         << "    dfc::nexmark::Event ev;\n"
+         << "    " << t << " row;\n"
+         << "    int64_t max_ts = INT64_MIN, last_wm = INT64_MIN;\n"
+         << "    uint32_t since_wm = 0;\n"
+         << "    for (int64_t i = c.subtask(); events < 0 || i < events; i += c.parallelism()) {\n"
+         << "      if (!loop.Continue()) break;\n";
+    if (kind >= 0) {
+      out_ << "      if (gen.KindOf(i) != static_cast<dfc::nexmark::EventKind>(" << kind << ")) continue;\n"
+           << "      gen.Next(i, &ev);\n" << fill
+           << "      {\n" << per_kind[kind] << "      }\n";
+    } else {
+      out_ << "      gen.Next(i, &ev);\n"
+           << "      row = " << t << "();\n" << fill
+           << "      switch (ev.kind) {\n";
+      for (int k = 0; k < 3; ++k)
+        out_ << "        case static_cast<dfc::nexmark::EventKind>(" << k << "): {\n" << per_kind[k]
+             << "          break;\n        }\n";
+      out_ << "      }\n";
+    }
+    out_ << "      const int64_t ts = ev.date_time();\n"
+         << "      if (ts > max_ts) max_ts = ts;\n"
+         << "      op0(row, ts);\n"
+         << "      if (++since_wm >= 16384 && max_ts - wm_delay > last_wm) {\n"
+         << "        since_wm = 0;\n"
+         << "        last_wm = max_ts - wm_delay;\n";
+    for (size_t i = 0; i < cc.out_edges.size(); ++i)
+      out_ << "        out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, last_wm);\n";
+    out_ << "      }\n"
+         << "      if (loop.Step()) { Publish(); Tick(); }\n"
+         << "      if (rate > 0 && limiter.Acquire([this] { Publish(); FlushAll(); })) {}\n"
+         << "    }\n";
   }
 
   void EmitDatagen(const Node& n, const std::string& t) {
@@ -593,7 +676,8 @@ class Generator {
 
   const Graph& g_;
   Diagnostics& diags_;
-  Out out_;
+  CodeBuffer out_;
+  CodegenContext cc_;
 };
 
 }  // namespace

@@ -14,19 +14,27 @@
 
 namespace dfc::compiler {
 
+namespace {
+SourceLoc FileLoc(const std::string& file) {
+  SourceLoc l;
+  l.file = file;
+  return l;
+}
+}  // namespace
+
 std::unique_ptr<ir::Graph> LoadJob(const std::string& path, Diagnostics& diags) {
   const bool is_cpp = path.size() > 4 && path.substr(path.size() - 4) == ".cpp";
   if (is_cpp) {
 #ifdef DFC_HAVE_DSL
     return ReadDslJob(path, diags);
 #else
-    diags.Error(SourceLoc{path}, "this dfc was built without the C++ DSL front-end");
+    diags.Error(FileLoc(path), "this dfc was built without the C++ DSL front-end");
     return nullptr;
 #endif
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.Error(SourceLoc{path}, "cannot read the job file");
+    diags.Error(FileLoc(path), "cannot read the job file");
     return nullptr;
   }
   std::ostringstream ss;
@@ -44,7 +52,7 @@ bool RunPasses(ir::Graph& g, const PassOptions& opts, Diagnostics& diags, std::o
       std::fprintf(stderr, "dfc: pass %-12s %8.3f ms\n", p.name, ms);
     }
     if (!st.ok()) {
-      diags.Error(SourceLoc{g.file}, "internal error in pass '" + std::string(p.name) + "': " + std::string(st.message()));
+      diags.Error(FileLoc(g.file), "internal error in pass '" + std::string(p.name) + "': " + std::string(st.message()));
       return false;
     }
     if (diags.HasErrors()) return false;

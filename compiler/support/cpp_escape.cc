@@ -1,7 +1,7 @@
 #include "compiler/support/cpp_escape.h"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <cstdio>
 
 namespace dfc::compiler {
@@ -30,7 +30,7 @@ std::string CppStringLiteral(std::string_view s) {
 }
 
 bool IsCppKeyword(std::string_view w) {
-  static constexpr std::array<std::string_view, 97> kWords = {
+  static constexpr std::string_view kWords[] = {
       "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
       "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
       "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
@@ -43,7 +43,7 @@ bool IsCppKeyword(std::string_view w) {
       "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
       "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "final", "override",
       "import", "module", "main", "std", "dfc"};
-  return std::find(kWords.begin(), kWords.end(), w) != kWords.end();
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
 }
 
 std::string CppIdentifier(std::string_view name) {

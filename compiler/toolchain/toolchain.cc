@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "compiler/toolchain/process.h"
-#include "compiler/toolchain/toolchain_config.h"
+#include "toolchain_config.h"
 #include "dfc/hash.h"
 
 namespace dfc::compiler {
@@ -87,7 +87,8 @@ const ir::Node* NodeForLine(const ir::Graph& g, int line) {
 int MapUserCodeErrors(const std::string& output, const ir::Graph& g, Diagnostics& diags) {
   int errors = 0;
   const std::string prefix = g.file + ":";
-  for (std::string_view line : absl::StrSplit(output, '\n')) {
+  for (absl::string_view line_a : absl::StrSplit(output, '\n')) {
+    std::string_view line(line_a.data(), line_a.size());
     if (line.substr(0, prefix.size()) != prefix) continue;
     std::string_view rest = line.substr(prefix.size());
     // rest = "L:C: error: message"
@@ -129,8 +130,8 @@ ToolchainConfig DefaultToolchain() {
   tc.cxx = Env("DFC_CXX", DFC_CXX);
   tc.cxx_flags = {"-std=c++20", "-O2", "-DNDEBUG", "-pthread"};
   for (auto& f : SanitizerFlags()) tc.cxx_flags.push_back(f);
-  for (std::string_view f : absl::StrSplit(Env("DFC_CXXFLAGS"), ' ', absl::SkipEmpty()))
-    tc.cxx_flags.emplace_back(f);
+  for (absl::string_view f : absl::StrSplit(Env("DFC_CXXFLAGS"), ' ', absl::SkipEmpty()))
+    tc.cxx_flags.emplace_back(std::string(f));
   tc.runtime_include = Env("DFC_RUNTIME_INCLUDE", DFC_RUNTIME_INCLUDE);
   tc.runtime_lib = Env("DFC_RUNTIME_LIB", DFC_RUNTIME_LIB);
   tc.link_flags = {"-static-libstdc++", "-static-libgcc", "-pthread"};
@@ -162,8 +163,8 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
       diags.Error(loc, "pkg-config cannot find package '" + pkg + "'");
       return absl::FailedPreconditionError("dependency resolution failed");
     }
-    for (std::string_view f : absl::StrSplit(r.output, absl::ByAnyChar(" \n"), absl::SkipEmpty()))
-      libs.emplace_back(f);
+    for (absl::string_view f : absl::StrSplit(r.output, absl::ByAnyChar(" \n"), absl::SkipEmpty()))
+      libs.emplace_back(std::string(f));
   }
 
   KeyHasher key;

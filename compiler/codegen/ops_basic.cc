@@ -1,0 +1,144 @@
+// Emitters for the stateless operators, rolling reduce and sinks (issue: the compiler's first
+// operator set). Every Body() is wrapped by the generator in a try/catch that names the operator.
+#include "compiler/codegen/emitter.h"
+
+namespace dfc::compiler::codegen {
+
+namespace {
+
+// source heads, key_by and union only pass records on (partitioning happened on the edge).
+class PassThrough final : public OpEmitter {
+ public:
+  void Body(CodegenContext& c) override {
+    c.out() << "      " << c.CountOut() << "\n      " << c.Next("v") << "\n";
+  }
+};
+
+class Filter final : public OpEmitter {
+ public:
+  void Body(CodegenContext& c) override {
+    c.out() << "      if (!(" << c.Expr(*c.node().predicate, c.in_schema(), "v") << ")) return;\n"
+            << "      " << c.CountOut() << "\n      " << c.Next("v") << "\n";
+  }
+};
+
+class Select final : public OpEmitter {
+ public:
+  void Body(CodegenContext& c) override {
+    c.out() << "      " << c.out_type() << " o{";
+    const auto& ps = c.node().projections;
+    for (size_t p = 0; p < ps.size(); ++p) {
+      if (p) c.out() << ", ";
+      c.out() << c.Expr(*ps[p].expr, c.in_schema(), "v");
+    }
+    c.out() << "};\n      " << c.CountOut() << "\n      " << c.Next("o") << "\n";
+  }
+};
+
+// map / flat_map / reduce hold their UDF as a member made by a factory function, so a mutable
+// lambda keeps per-subtask state.
+class UdfBase : public OpEmitter {
+ public:
+  void Helpers(CodegenContext& c) override {
+    c.out() << "inline auto dfc_make_fn_" << c.node_index() << "() {\n  return ";
+    c.EmitUserCode(*c.node().fn);
+    c.out() << ";\n}\n";
+  }
+  void Members(CodegenContext& c) override {
+    c.out() << "  decltype(dfc_make_fn_" << c.node_index() << "()) fn" << c.ks() << "_ = dfc_make_fn_"
+            << c.node_index() << "();\n";
+  }
+};
+
+class Map final : public UdfBase {
+ public:
+  void Body(CodegenContext& c) override {
+    c.out() << "      " << c.out_type() << " o = fn" << c.ks() << "_(v);\n"
+            << "      " << c.CountOut() << "\n      " << c.Next("o") << "\n";
+  }
+};
+
+class FlatMap final : public UdfBase {
+ public:
+  void Members(CodegenContext& c) override {
+    UdfBase::Members(c);
+    c.out() << "  dfc::Collector<" << c.out_type() << "> coll" << c.ks() << "_;\n";
+  }
+  void Body(CodegenContext& c) override {
+    const std::string coll = "coll" + c.ks() + "_";
+    c.out() << "      " << coll << ".clear();\n"
+            << "      fn" << c.ks() << "_(v, " << coll << ");\n"
+            << "      " << c.CountOut(coll + ".rows().size()") << "\n"
+            << "      for (auto& o : " << coll << ".rows()) { " << c.Next("o") << " }\n";
+  }
+};
+
+// Rolling reduce (Flink's keyed reduce): the first record of a key is stored and emitted as is;
+// each later one emits fn(stored, new) and stores it.
+class Reduce final : public UdfBase {
+ public:
+  void Members(CodegenContext& c) override {
+    UdfBase::Members(c);
+    c.out() << "  std::unordered_map<" << c.KeyType(c.in_schema(), c.node().key_fields) << ", " << c.out_type()
+            << ", dfc::rt::KeyHasher> state" << c.ks() << "_;\n";
+  }
+  void Body(CodegenContext& c) override {
+    c.out() << "      auto [it, fresh] = state" << c.ks() << "_.try_emplace("
+            << c.KeyExpr(c.in_schema(), c.node().key_fields, "v") << ", v);\n"
+            << "      if (!fresh) it->second = fn" << c.ks() << "_(std::move(it->second), v);\n"
+            << "      " << c.out_type() << " o = it->second;\n"
+            << "      " << c.CountOut() << "\n      " << c.Next("o") << "\n";
+  }
+};
+
+class Sink final : public OpEmitter {
+ public:
+  explicit Sink(bool blackhole) : blackhole_(blackhole) {}
+  void Members(CodegenContext& c) override {
+    if (!blackhole_) c.out() << "  std::unique_ptr<dfc::rt::RowSink> sink" << c.ks() << "_;\n";
+  }
+  void Open(CodegenContext& c) override {
+    if (blackhole_) return;
+    const ir::Node& n = c.node();
+    const std::string id = c.Lit(n.id);
+    c.out() << "    {\n      dfc::rt::SinkOptions o;\n"
+            << "      o.sink_id = " << id << ";\n"
+            << "      o.connector = " << c.Lit(n.StrParam("connector")) << ";\n"
+            << "      o.path = ctx.Param(" << id << ", \"path\", " << c.Lit(n.StrParam("path")) << ");\n"
+            << "      o.format = dfc::rt::ParseFormat(ctx.Param(" << id << ", \"format\", "
+            << c.Lit(n.StrParam("format", "csv")) << "));\n"
+            << "      sink" << c.ks() << "_ = dfc::rt::OpenSink(dfc_desc_" << n.out_schema
+            << ", o, ctx.subtask(), ctx.parallelism());\n    }\n";
+  }
+  void Body(CodegenContext& c) override {
+    if (blackhole_) {
+      c.out() << "      dfc::rt::Blackhole(v);\n";
+    } else {
+      c.out() << "      sink" << c.ks() << "_->Write(&v);\n";
+    }
+  }
+  void Flush(CodegenContext& c) override {
+    if (!blackhole_) c.out() << "    sink" << c.ks() << "_->Flush();\n";
+  }
+  void Close(CodegenContext& c) override {
+    if (!blackhole_) c.out() << "    sink" << c.ks() << "_->Close();\n";
+  }
+
+ private:
+  bool blackhole_;
+};
+
+}  // namespace
+
+std::unique_ptr<OpEmitter> MakeEmitter(const ir::Node& n) {
+  if (n.op == "source" || n.op == "key_by" || n.op == "union") return std::make_unique<PassThrough>();
+  if (n.op == "filter") return std::make_unique<Filter>();
+  if (n.op == "select") return std::make_unique<Select>();
+  if (n.op == "map") return std::make_unique<Map>();
+  if (n.op == "flat_map") return std::make_unique<FlatMap>();
+  if (n.op == "reduce") return std::make_unique<Reduce>();
+  if (n.op == "sink") return std::make_unique<Sink>(n.StrParam("connector") == "blackhole");
+  return nullptr;
+}
+
+}  // namespace dfc::compiler::codegen
