@@ -1,0 +1,1000 @@
+// ReadDslDocument: job.cpp -> job document, with Clang LibTooling. The only file of dfc that
+// includes Clang headers (each such file costs 7-12 s to compile).
+//
+// How the graph is recovered: AST matchers find, in the declarations of the user's main file only
+// (matching the system headers costs 6-200 ms, the main file 0.1 ms), the dfc::Job variable and
+// every call of a builder method. The statements of the function declaring the job are then read
+// in order by a small evaluator that knows the builder methods: `auto x = <builder chain>` binds a
+// stream variable to a node, each transformation adds a node. Anything it cannot read statically
+// (builder calls in loops or conditionals, non-constant arguments, streams passed through helper
+// functions) is reported at its job.cpp location. Builder calls the evaluator never reached are
+// reported too, so nothing the user wrote is silently dropped.
+//
+// LLVM is built without exceptions: nothing here throws (no exception may cross Clang callbacks).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/Stmt.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Tooling/Tooling.h"
+#include "compiler/frontend/dsl/dsl_document.h"
+#include "compiler/frontend/dsl/dsl_reader.h"
+
+namespace dfc::compiler {
+
+namespace {
+
+using clang::dyn_cast;
+using clang::isa;
+
+constexpr size_t kMaxClangErrors = 20;
+
+double MsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Collects Clang's errors (and the notes that follow them) as dfc diagnostics. Warnings are left
+// to the real build of the generated code.
+class ClangDiagCollector : public clang::DiagnosticConsumer {
+ public:
+  explicit ClangDiagCollector(const std::string& main_path) : main_path_(main_path) {}
+
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level,
+                        const clang::Diagnostic& info) override {
+    clang::DiagnosticConsumer::HandleDiagnostic(level, info);
+    const bool is_error = level == clang::DiagnosticsEngine::Error ||
+                          level == clang::DiagnosticsEngine::Fatal;
+    if (is_error) {
+      keep_notes_ = num_kept_errors_ < kMaxClangErrors;
+      if (!keep_notes_) return;
+      ++num_kept_errors_;
+    } else if (level != clang::DiagnosticsEngine::Note || !keep_notes_) {
+      return;
+    }
+    llvm::SmallString<256> msg;
+    info.FormatDiagnostic(msg);
+    Diagnostic d{is_error ? Severity::kError : Severity::kNote, SourceLoc{main_path_, 0, 0, ""},
+                 std::string(msg.str())};
+    if (info.hasSourceManager() && info.getLocation().isValid()) {
+      const clang::SourceManager& sm = info.getSourceManager();
+      clang::SourceLocation fl = sm.getFileLoc(info.getLocation());
+      clang::PresumedLoc p = sm.getPresumedLoc(fl);
+      if (p.isValid()) {
+        d.loc.file = sm.isInMainFile(fl) ? main_path_ : std::string(p.getFilename());
+        d.loc.line = static_cast<int>(p.getLine());
+        d.loc.col = static_cast<int>(p.getColumn());
+      }
+    }
+    collected_.push_back(std::move(d));
+  }
+
+  const std::vector<Diagnostic>& collected() const { return collected_; }
+
+ private:
+  std::string main_path_;
+  std::vector<Diagnostic> collected_;
+  size_t num_kept_errors_ = 0;
+  bool keep_notes_ = false;
+};
+
+bool IsDslClass(const clang::CXXRecordDecl* rd) {
+  if (!rd || !rd->getIdentifier()) return false;
+  const auto* ns = dyn_cast<clang::NamespaceDecl>(rd->getDeclContext());
+  if (!ns || ns->getName() != "dfc" || !ns->getParent()->getRedeclContext()->isTranslationUnit()) {
+    return false;
+  }
+  llvm::StringRef n = rd->getName();
+  return n == "Job" || n == "DataStream" || n == "KeyedStream" || n == "SourceBuilder" ||
+         n == "SinkBuilder";
+}
+
+bool IsDslType(clang::QualType t) {
+  return IsDslClass(t.getNonReferenceType()->getAsCXXRecordDecl());
+}
+
+bool IsDslCall(const clang::Expr* e) {
+  const auto* call = dyn_cast<clang::CXXMemberCallExpr>(e);
+  return call && call->getMethodDecl() && IsDslClass(call->getMethodDecl()->getParent());
+}
+
+// Implicit conversions, temporaries and parentheses: what the user did not write.
+const clang::Expr* Strip(const clang::Expr* e) {
+  while (e) {
+    const clang::Expr* n = e->IgnoreImplicit()->IgnoreParens();
+    if (n == e) break;
+    e = n;
+  }
+  return e;
+}
+
+// A stream value while reading the job function.
+struct Handle {
+  enum class Kind { kNone, kJob, kStream, kSink };
+  Kind kind = Kind::kNone;
+  int node = -1;
+  bool keyed = false;  // the result of key_by (and of name/uid/parallelism on it)
+};
+
+// Finds uses of the job function's locals inside a user function expression.
+class LocalUseFinder : public clang::RecursiveASTVisitor<LocalUseFinder> {
+ public:
+  explicit LocalUseFinder(const clang::FunctionDecl* fn) : fn_(fn) {}
+  bool VisitDeclRefExpr(clang::DeclRefExpr* e) {
+    const auto* vd = dyn_cast<clang::VarDecl>(e->getDecl());
+    if (vd && vd->getParentFunctionOrMethod() == fn_) {
+      found_ = e;
+      return false;
+    }
+    return true;
+  }
+  const clang::DeclRefExpr* found() const { return found_; }
+
+ private:
+  const clang::FunctionDecl* fn_;
+  const clang::DeclRefExpr* found_ = nullptr;
+};
+
+class JobReader {
+ public:
+  JobReader(clang::ASTContext& ctx, const std::string& path, Diagnostics& diags)
+      : ctx_(ctx),
+        sm_(ctx.getSourceManager()),
+        path_(path),
+        diags_(diags),
+        doc_(SourceLoc{path, 1, 1, ""}) {}
+
+  std::unique_ptr<json::Value> Read() {
+    FindInMainFile();
+    if (jobs_.empty()) {
+      diags_.Error(SourceLoc{path_, 1, 1, ""},
+                   "no dfc::Job in this file: declare one in main, e.g. dfc::Job job(\"name\");");
+      return nullptr;
+    }
+    if (jobs_.size() > 1) {
+      diags_.Error(Loc(jobs_[1]->getLocation()),
+                   "a job file describes one job: found a second dfc::Job");
+      diags_.Note(Loc(jobs_[0]->getLocation()), "the first dfc::Job is declared here");
+      return nullptr;
+    }
+    job_var_ = jobs_[0];
+    job_fn_ = dyn_cast<clang::FunctionDecl>(job_var_->getDeclContext());
+    if (!job_fn_ || isa<clang::CXXMethodDecl>(job_fn_) || job_fn_->isTemplated() ||
+        job_fn_->isTemplateInstantiation() || !job_fn_->hasBody()) {
+      diags_.Error(Loc(job_var_->getLocation()),
+                   "unsupported: declare the dfc::Job in a plain function (usually main), not at "
+                   "namespace scope, in a lambda, a method or a template");
+      return nullptr;
+    }
+    Walk(job_fn_->getBody());
+    ReportUnreadCalls();
+    AddRowTypes();
+    doc_.SetPrelude(Prelude(), SourceLoc{path_, 1, 1, ""}, RowTypeNames());
+    return doc_.Finish();
+  }
+
+ private:
+  // ---- locations ----
+  SourceLoc Loc(clang::SourceLocation l) const {
+    SourceLoc loc{path_, 0, 0, ""};
+    if (l.isInvalid()) return loc;
+    clang::SourceLocation e = sm_.getExpansionLoc(l);
+    clang::PresumedLoc p = sm_.getPresumedLoc(e);
+    if (p.isInvalid()) return loc;
+    if (!sm_.isInMainFile(e)) loc.file = p.getFilename();
+    loc.line = static_cast<int>(p.getLine());
+    loc.col = static_cast<int>(p.getColumn());
+    return loc;
+  }
+  SourceLoc Loc(const clang::Expr* e) const { return Loc(e->getExprLoc()); }
+  // JSON convention for values whose text is located by offset: the character before the text.
+  static SourceLoc BeforeText(SourceLoc loc) {
+    if (loc.col > 0) --loc.col;
+    return loc;
+  }
+
+  // ---- finding the job and the builder calls (main file only) ----
+  void FindInMainFile() {
+    namespace am = clang::ast_matchers;
+    auto job_matcher = am::decl(am::findAll(am::varDecl(am::hasType(am::qualType(
+        am::hasCanonicalType(am::hasDeclaration(am::cxxRecordDecl(am::hasName("::dfc::Job"))))))).bind("job")));
+    auto call_matcher = am::decl(am::forEachDescendant(am::cxxMemberCallExpr().bind("call")));
+    for (clang::Decl* d : ctx_.getTranslationUnitDecl()->decls()) {
+      if (!sm_.isInMainFile(sm_.getExpansionLoc(d->getBeginLoc()))) continue;
+      for (const am::BoundNodes& b : am::match(job_matcher, *d, ctx_)) {
+        if (const auto* v = b.getNodeAs<clang::VarDecl>("job")) {
+          if (!isa<clang::ParmVarDecl>(v)) jobs_.push_back(v);
+        }
+      }
+      for (const am::BoundNodes& b : am::match(call_matcher, *d, ctx_)) {
+        const auto* c = b.getNodeAs<clang::CXXMemberCallExpr>("call");
+        if (c && IsDslCall(c) && seen_calls_.insert(c).second) calls_.push_back(c);
+      }
+    }
+  }
+
+  bool Contains(const clang::Stmt* s, const clang::Expr* call) const {
+    clang::SourceRange r = s->getSourceRange();
+    clang::SourceLocation l = sm_.getExpansionLoc(call->getExprLoc());
+    clang::SourceLocation b = sm_.getExpansionLoc(r.getBegin());
+    clang::SourceLocation e = sm_.getExpansionLoc(r.getEnd());
+    return !sm_.isBeforeInTranslationUnit(l, b) && !sm_.isBeforeInTranslationUnit(e, l);
+  }
+  bool ContainsBuilderCall(const clang::Stmt* s) const {
+    for (const auto* c : calls_) {
+      if (Contains(s, c)) return true;
+    }
+    return false;
+  }
+
+  // ---- statements of the job function ----
+  static const char* StmtKind(const clang::Stmt* s) {
+    if (isa<clang::ForStmt>(s) || isa<clang::CXXForRangeStmt>(s)) return "a for loop";
+    if (isa<clang::WhileStmt>(s)) return "a while loop";
+    if (isa<clang::DoStmt>(s)) return "a do loop";
+    if (isa<clang::IfStmt>(s)) return "an if statement";
+    if (isa<clang::SwitchStmt>(s)) return "a switch statement";
+    if (isa<clang::CXXTryStmt>(s)) return "a try block";
+    return "a statement dfc cannot read statically";
+  }
+
+  void ReportNotStatic(const clang::Stmt* s, const char* where) {
+    bool reported = false;
+    auto inside = [&](const clang::CXXMemberCallExpr* c) { return Contains(s, c) && !read_calls_.count(c); };
+    if (std::none_of(calls_.begin(), calls_.end(), inside)) {
+      diags_.Error(Loc(s->getBeginLoc()), std::string("the job graph must be static: stream chosen in ") +
+                                              where +
+                                              " (dfc reads the graph from the source without running it)");
+      return;
+    }
+    for (const auto* c : calls_) {
+      if (!Contains(s, c) || read_calls_.count(c)) continue;
+      read_calls_.insert(c);
+      if (reported) continue;
+      reported = true;
+      diags_.Error(Loc(c), std::string("the job graph must be static: builder call inside ") +
+                               where +
+                               " (dfc reads the graph from the source without running it)");
+    }
+  }
+
+  void Walk(const clang::Stmt* s) {
+    if (!s) return;
+    if (const auto* cs = dyn_cast<clang::CompoundStmt>(s)) {
+      for (const clang::Stmt* c : cs->body()) Walk(c);
+    } else if (const auto* ds = dyn_cast<clang::DeclStmt>(s)) {
+      for (const clang::Decl* d : ds->decls()) {
+        if (const auto* vd = dyn_cast<clang::VarDecl>(d)) WalkVar(vd);
+      }
+    } else if (const auto* rs = dyn_cast<clang::ReturnStmt>(s)) {
+      if (rs->getRetValue() && ContainsBuilderCall(rs)) EvalAll(rs->getRetValue());
+    } else if (const auto* e = dyn_cast<clang::Expr>(s)) {
+      if (ContainsBuilderCall(e)) EvalAll(e);
+    } else if (ContainsBuilderCall(s)) {
+      ReportNotStatic(s, StmtKind(s));
+    }
+  }
+
+  void WalkVar(const clang::VarDecl* vd) {
+    const clang::Expr* init = vd->getInit();
+    if (vd == job_var_) {
+      const clang::Expr* ctor = init ? Strip(init) : nullptr;
+      const auto* ce = ctor ? dyn_cast<clang::CXXConstructExpr>(ctor) : nullptr;
+      if (!ce || ce->getNumArgs() != 1) {
+        diags_.Error(Loc(vd->getLocation()), "declare the job with its name: dfc::Job job(\"name\");");
+        return;
+      }
+      if (auto name = StrArg(ce->getArg(0), "the job name")) doc_.SetName(name->first, name->second);
+      return;
+    }
+    if (!init) return;
+    if (IsDslType(vd->getType())) {
+      if (vd->getType()->isReferenceType() || vd->isStaticLocal()) {
+        diags_.Error(Loc(vd->getLocation()),
+                     "unsupported: keep streams in plain local variables (auto s = ...;)");
+        return;
+      }
+      Handle h = Eval(init);
+      if (h.kind != Handle::Kind::kNone) vars_[vd] = h;
+    } else if (ContainsBuilderCall(init)) {
+      EvalAll(init);
+    }
+  }
+
+  // Evaluates every builder expression inside `e` (an expression statement may wrap them, e.g. in
+  // a cast or a call of the user's). Conditionals would make the graph depend on run time.
+  void EvalAll(const clang::Expr* e) {
+    e = Strip(e);
+    if (IsDslCall(e) || isa<clang::DeclRefExpr>(e)) {
+      Eval(e);
+      return;
+    }
+    if (isa<clang::ConditionalOperator>(e) || isa<clang::BinaryConditionalOperator>(e)) {
+      ReportNotStatic(e, "a conditional expression");
+      return;
+    }
+    if (const auto* bo = dyn_cast<clang::BinaryOperator>(e); bo && bo->isLogicalOp()) {
+      ReportNotStatic(e, "a logical expression");
+      return;
+    }
+    if (const auto* op = dyn_cast<clang::CXXOperatorCallExpr>(e);
+        op && op->getOperator() == clang::OO_Equal && IsDslType(op->getArg(0)->getType())) {
+      // Re-binding a stream variable in straight-line code (s = s.filter(...)) is still static.
+      const auto* lhs = dyn_cast<clang::DeclRefExpr>(Strip(op->getArg(0)));
+      const auto* vd = lhs ? dyn_cast<clang::VarDecl>(lhs->getDecl()) : nullptr;
+      if (!vd || !vars_.count(vd)) {
+        Unsupported(e, "assignment to something other than a stream variable of this function");
+        return;
+      }
+      Handle h = Eval(op->getArg(1));
+      if (h.kind != Handle::Kind::kNone) vars_[vd] = h;
+      return;
+    }
+    for (const clang::Stmt* child : e->children()) {
+      if (const auto* ce = dyn_cast_or_null<clang::Expr>(child)) {
+        if (ContainsBuilderCall(ce)) EvalAll(ce);
+      } else if (child && ContainsBuilderCall(child)) {
+        ReportNotStatic(child, "a statement dfc cannot read statically");
+      }
+    }
+  }
+
+  void Unsupported(const clang::Expr* e, const std::string& what) {
+    // Builder calls inside an unsupported construct are covered by this one error.
+    for (const auto* c : calls_) {
+      if (Contains(e, c)) read_calls_.insert(c);
+    }
+    diags_.Error(Loc(e), "unsupported construct in the job graph: " + what +
+                             " (write builder calls in straight-line code and keep streams in "
+                             "local variables)");
+  }
+
+  Handle Eval(const clang::Expr* e) {
+    e = Strip(e);
+    if (IsDslCall(e)) return EvalCall(dyn_cast<clang::CXXMemberCallExpr>(e));
+    if (const auto* dre = dyn_cast<clang::DeclRefExpr>(e)) {
+      const auto* vd = dyn_cast<clang::VarDecl>(dre->getDecl());
+      if (vd && vd == job_var_) return Handle{Handle::Kind::kJob};
+      if (vd) {
+        auto it = vars_.find(vd);
+        if (it != vars_.end()) return it->second;
+      }
+      Unsupported(e, "'" + dre->getNameInfo().getAsString() +
+                         "' is not a stream built earlier in this function");
+      return {};
+    }
+    if (const auto* ce = dyn_cast<clang::CXXConstructExpr>(e)) {
+      if (ce->getNumArgs() == 1 && ce->getConstructor()->isCopyOrMoveConstructor()) {
+        return Eval(ce->getArg(0));
+      }
+    }
+    if (isa<clang::AbstractConditionalOperator>(e)) {
+      ReportNotStatic(e, "a conditional expression");
+      return {};
+    }
+    Unsupported(e, "a stream computed by an expression dfc cannot read");
+    return {};
+  }
+
+  // ---- constant arguments ----
+  std::optional<std::pair<std::string, SourceLoc>> StrArg(const clang::Expr* arg,
+                                                          const std::string& what,
+                                                          int depth = 0) {
+    const clang::Expr* e = Strip(arg);
+    if (const auto* sl = dyn_cast<clang::StringLiteral>(e)) {
+      if (sl->getCharByteWidth() == 1) return std::make_pair(sl->getString().str(), Loc(sl->getBeginLoc()));
+    }
+    if (const auto* dre = dyn_cast<clang::DeclRefExpr>(e); dre && depth < 8) {
+      const auto* vd = dyn_cast<clang::VarDecl>(dre->getDecl());
+      const clang::Expr* init = vd ? vd->getAnyInitializer() : nullptr;
+      if (init && (vd->isConstexpr() || vd->getType().isConstant(ctx_))) {
+        return StrArg(init, what, depth + 1);
+      }
+    }
+    if (depth == 0) {
+      diags_.Error(Loc(arg), what + " must be a string literal or a constant: dfc reads the job "
+                                    "graph from the source without running it");
+    } else {
+      diags_.Error(Loc(arg), what + " must be initialized with a string literal");
+    }
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> IntArg(const clang::Expr* arg, const std::string& what) {
+    clang::Expr::EvalResult r;
+    if (!arg->isValueDependent() && arg->EvaluateAsInt(r, ctx_) && !r.HasSideEffects) {
+      return r.Val.getInt().getExtValue();
+    }
+    diags_.Error(Loc(arg), what + " must be an integer constant: dfc reads the job graph from the "
+                                  "source without running it");
+    return std::nullopt;
+  }
+
+  // A string, number or boolean constant, as the JSON value it stands for.
+  std::unique_ptr<json::Value> LiteralArg(const clang::Expr* arg, const std::string& what) {
+    clang::QualType t = Strip(arg)->getType();
+    if (t->isPointerType() || t->isArrayType()) {
+      auto s = StrArg(arg, what);
+      return s ? MakeStr(s->first, s->second) : nullptr;
+    }
+    clang::Expr::EvalResult r;
+    if (!arg->isValueDependent() && arg->EvaluateAsRValue(r, ctx_) && !r.HasSideEffects) {
+      SourceLoc loc = Loc(Strip(arg)->getBeginLoc());
+      if (r.Val.isInt()) {
+        if (arg->getType()->isBooleanType()) return dsl::MakeBool(r.Val.getInt().getBoolValue(), loc);
+        return dsl::MakeInt(r.Val.getInt().getExtValue(), loc);
+      }
+      if (r.Val.isFloat()) return dsl::MakeDouble(r.Val.getFloat().convertToDouble(), loc);
+    }
+    diags_.Error(Loc(arg), what + " must be a literal or a constant (string, number or bool): dfc "
+                                  "reads the job graph from the source without running it");
+    return nullptr;
+  }
+
+  static std::unique_ptr<json::Value> MakeStr(const std::string& s, const SourceLoc& loc) {
+    return dsl::MakeString(s, loc);
+  }
+
+  // ---- nodes ----
+  bool ArgCount(const clang::CXXMemberCallExpr* call, unsigned min) {
+    if (call->getNumArgs() >= min) return true;
+    diags_.Error(Loc(call), "internal: unexpected call shape");  // dsl.h and this file disagree
+    return false;
+  }
+
+  // A new node with the id given as first argument; -1 on errors.
+  int NewNode(const clang::CXXMemberCallExpr* call, const std::string& op) {
+    if (!ArgCount(call, 1)) return -1;
+    auto id = StrArg(call->getArg(0), "the node id");
+    if (!id) return -1;
+    return doc_.AddNode(id->first, id->second, op, Loc(call));
+  }
+
+  void Set(int node, const std::string& key, const SourceLoc& key_loc,
+           std::unique_ptr<json::Value> value) {
+    if (node < 0 || !value) return;
+    if (!doc_.SetParam(node, key, key_loc, std::move(value))) {
+      diags_.Error(key_loc, "'" + key + "' is already set for node '" + doc_.NodeId(node) + "'");
+    }
+  }
+
+  void SetInput(int node, const Handle& from, const SourceLoc& at) {
+    if (node >= 0 && from.node >= 0) Set(node, "input", at, MakeStr(doc_.NodeId(from.node), at));
+  }
+
+  // The T of the builder class `t` (DataStream<T>, SourceBuilder<T>...).
+  static const clang::CXXRecordDecl* RowOf(clang::QualType t) {
+    const auto* spec =
+        dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(t.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!spec || spec->getTemplateArgs().size() < 1) return nullptr;
+    const clang::TemplateArgument& a = spec->getTemplateArgs()[0];
+    if (a.getKind() != clang::TemplateArgument::Type) return nullptr;
+    return a.getAsType()->getAsCXXRecordDecl();
+  }
+
+  static bool IsDerivedRow(const clang::CXXRecordDecl* rd) {
+    if (!rd || rd->getName() != "DerivedRow") return false;
+    const auto* ns = dyn_cast<clang::NamespaceDecl>(rd->getDeclContext());
+    return ns && ns->getName() == "dfc";
+  }
+
+  // Sets "type" of `node` to the row type of the call's result (registering the struct).
+  void SetType(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    clang::QualType result = call->getType();
+    const clang::CXXRecordDecl* rd = RowOf(result);
+    if (IsDerivedRow(rd)) return;
+    if (!rd) {
+      const auto* spec = dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(
+          result.getNonReferenceType()->getAsCXXRecordDecl());
+      std::string t = spec && spec->getTemplateArgs().size() > 0
+                          ? spec->getTemplateArgs()[0].getAsType().getAsString()
+                          : result.getAsString();
+      diags_.Error(at, "row type '" + t + "' must be a struct whose fields are the row's columns");
+      return;
+    }
+    if (auto name = RegisterRow(rd, at)) Set(node, "type", at, MakeStr(*name, at));
+  }
+
+  // The user function argument: its verbatim text and where it starts.
+  std::optional<std::pair<std::string, SourceLoc>> FnArg(const clang::Expr* arg) {
+    const clang::Expr* e = Strip(arg);
+    if (const auto* dre = dyn_cast<clang::DeclRefExpr>(e)) {
+      const auto* vd = dyn_cast<clang::VarDecl>(dre->getDecl());
+      if (vd && vd->getParentFunctionOrMethod() == job_fn_) {
+        const clang::Expr* init = vd->getInit() ? Strip(vd->getInit()) : nullptr;
+        if (!init || !isa<clang::LambdaExpr>(init)) {
+          diags_.Error(Loc(e), "pass the function object itself (e.g. Tokenizer{}): '" +
+                                   vd->getNameAsString() +
+                                   "' is a local variable of '" + job_fn_->getNameAsString() +
+                                   "', which the generated job does not run");
+          return std::nullopt;
+        }
+        e = init;  // a lambda kept in a local variable: its text is self-contained
+      }
+    }
+    LocalUseFinder finder(job_fn_);
+    finder.TraverseStmt(const_cast<clang::Expr*>(e));
+    if (const clang::DeclRefExpr* use = finder.found()) {
+      diags_.Error(Loc(use), "the user function uses '" + use->getNameInfo().getAsString() +
+                                 "', a local variable of '" + job_fn_->getNameAsString() +
+                                 "': the generated job runs the function without it; make it a "
+                                 "constant at namespace scope");
+      return std::nullopt;
+    }
+    clang::SourceRange r = e->getSourceRange();
+    if (r.getBegin().isMacroID() || r.getEnd().isMacroID()) {
+      diags_.Error(Loc(e), "unsupported: a user function written through a macro; write it out in "
+                           "the job file");
+      return std::nullopt;
+    }
+    llvm::StringRef text = clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(r), sm_,
+                                                       ctx_.getLangOpts());
+    if (text.empty()) {
+      diags_.Error(Loc(e), "cannot read the text of this user function");
+      return std::nullopt;
+    }
+    return std::make_pair(text.str(), BeforeText(Loc(r.getBegin())));
+  }
+
+  void SetFn(int node, const clang::CXXMemberCallExpr* call) {
+    if (node < 0 || !ArgCount(call, 2)) return;
+    if (auto fn = FnArg(call->getArg(1))) Set(node, "fn", fn->second, MakeStr(fn->first, fn->second));
+  }
+
+  // key_by's fields: member pointers (&Row::field) or names.
+  void SetKey(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    std::vector<std::unique_ptr<json::Value>> keys;
+    for (unsigned i = 1; i < call->getNumArgs(); ++i) {
+      const clang::Expr* e = Strip(call->getArg(i));
+      if (const auto* uo = dyn_cast<clang::UnaryOperator>(e); uo && uo->getOpcode() == clang::UO_AddrOf) {
+        if (const auto* dre = dyn_cast<clang::DeclRefExpr>(Strip(uo->getSubExpr()))) {
+          if (const auto* fd = dyn_cast<clang::FieldDecl>(dre->getDecl())) {
+            keys.push_back(MakeStr(fd->getNameAsString(), Loc(dre->getLocation())));
+            continue;
+          }
+        }
+      }
+      if (e->getType()->isMemberPointerType()) {
+        diags_.Error(Loc(e), "write key fields as &Row::field or \"field\"");
+        continue;
+      }
+      if (auto s = StrArg(e, "a key field")) keys.push_back(MakeStr(s->first, s->second));
+    }
+    if (keys.empty()) return;
+    if (keys.size() == 1) {
+      Set(node, "key", at, std::move(keys[0]));
+    } else {
+      auto list = dsl::MakeArray(at);
+      for (auto& k : keys) list->items.push_back(std::move(k));
+      Set(node, "key", at, std::move(list));
+    }
+  }
+
+  void SetColumns(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    if (node < 0 || !ArgCount(call, 2)) return;
+    const clang::Expr* e = Strip(call->getArg(1));
+    if (const auto* ce = dyn_cast<clang::CXXConstructExpr>(e); ce && ce->getNumArgs() == 1) {
+      e = Strip(ce->getArg(0));
+    }
+    if (const auto* il = dyn_cast<clang::CXXStdInitializerListExpr>(e)) e = Strip(il->getSubExpr());
+    const auto* init = dyn_cast<clang::InitListExpr>(e);
+    if (!init) {
+      diags_.Error(Loc(e), "write the columns as a braced list of strings: {\"a\", \"b AS c\"}");
+      return;
+    }
+    auto list = dsl::MakeArray(Loc(init->getBeginLoc()));
+    for (const clang::Expr* item : init->inits()) {
+      if (auto s = StrArg(item, "a column")) list->items.push_back(MakeStr(s->first, s->second));
+    }
+    Set(node, "columns", at, std::move(list));
+  }
+
+  Handle EvalCall(const clang::CXXMemberCallExpr* call) {
+    read_calls_.insert(call);
+    Handle self = Eval(call->getImplicitObjectArgument());
+    if (self.kind == Handle::Kind::kNone) return {};
+    const clang::CXXMethodDecl* m = call->getMethodDecl();
+    const std::string name = m->getNameAsString();
+    const std::string cls = m->getParent()->getNameAsString();
+    const SourceLoc at = Loc(call);
+    switch (self.kind) {
+      case Handle::Kind::kJob: return JobCall(call, name, at);
+      case Handle::Kind::kStream: return StreamCall(call, self, name, cls, at);
+      case Handle::Kind::kSink: return SinkCall(call, self, name, at);
+      case Handle::Kind::kNone: break;
+    }
+    return {};
+  }
+
+  Handle JobCall(const clang::CXXMemberCallExpr* call, const std::string& name, const SourceLoc& at) {
+    Handle job{Handle::Kind::kJob};
+    if (name == "config" && ArgCount(call, 2)) {
+      auto key = StrArg(call->getArg(0), "a config key");
+      auto value = LiteralArg(call->getArg(1), "a config value");
+      if (key && value && !doc_.AddConfig(key->first, key->second, std::move(value))) {
+        diags_.Error(key->second, "config key '" + key->first + "' is set twice");
+      }
+      return job;
+    }
+    if (name == "parallelism" && ArgCount(call, 1)) {
+      if (auto n = IntArg(call->getArg(0), "the parallelism")) {
+        if (!doc_.AddConfig("parallelism.default", at, dsl::MakeInt(*n, Loc(call->getArg(0))))) {
+          diags_.Error(at, "config key 'parallelism.default' is set twice");
+        }
+      }
+      return job;
+    }
+    if (name == "source") {
+      int node = NewNode(call, "source");
+      if (node < 0) return {};
+      SetType(node, call, at);
+      return Handle{Handle::Kind::kStream, node};
+    }
+    if (name == "execute") return {};
+    diags_.Error(at, "unsupported: dfc::Job::" + name + " in a job file");
+    return {};
+  }
+
+  // Source and sink connector methods shared by SourceBuilder and SinkBuilder.
+  bool ConnectorCall(const clang::CXXMemberCallExpr* call, int node, const std::string& name,
+                     const SourceLoc& at) {
+    if (name == "file" || name == "datagen" || name == "values" || name == "print" ||
+        name == "blackhole") {
+      Set(node, "connector", at, MakeStr(name, at));
+      if (name == "file" && ArgCount(call, 1)) {
+        if (auto p = StrArg(call->getArg(0), "the path")) Set(node, "path", at, MakeStr(p->first, p->second));
+      }
+      return true;
+    }
+    if (name == "format" || name == "delimiter" || name == "on_error" || name == "watermark") {
+      if (ArgCount(call, 1)) {
+        if (auto s = StrArg(call->getArg(0), "'" + name + "'")) Set(node, name, at, MakeStr(s->first, s->second));
+      }
+      return true;
+    }
+    if (name == "count" || name == "rate") {
+      if (ArgCount(call, 1)) Set(node, name, at, LiteralArg(call->getArg(0), "'" + name + "'"));
+      return true;
+    }
+    if (name == "param" && ArgCount(call, 2)) {
+      auto key = StrArg(call->getArg(0), "a parameter name");
+      if (key) Set(node, key->first, key->second, LiteralArg(call->getArg(1), "'" + key->first + "'"));
+      return true;
+    }
+    return false;
+  }
+
+  // name / uid / parallelism on any node.
+  bool AttributeCall(const clang::CXXMemberCallExpr* call, int node, const std::string& name,
+                     const SourceLoc& at) {
+    if ((name == "name" || name == "uid") && ArgCount(call, 1)) {
+      if (auto s = StrArg(call->getArg(0), "the " + name)) Set(node, name, at, MakeStr(s->first, s->second));
+      return true;
+    }
+    if (name == "parallelism" && ArgCount(call, 1)) {
+      if (auto n = IntArg(call->getArg(0), "the parallelism")) {
+        Set(node, "parallelism", at, dsl::MakeInt(*n, Loc(call->getArg(0))));
+      }
+      return true;
+    }
+    return false;
+  }
+
+  Handle StreamCall(const clang::CXXMemberCallExpr* call, const Handle& self,
+                    const std::string& name, const std::string& cls, const SourceLoc& at) {
+    if (AttributeCall(call, self.node, name, at) || ConnectorCall(call, self.node, name, at)) {
+      return self;
+    }
+    Handle out{Handle::Kind::kStream};
+    if (name == "filter") {
+      out.node = NewNode(call, "filter");
+      SetInput(out.node, self, at);
+      if (out.node >= 0 && ArgCount(call, 2)) {
+        if (auto w = StrArg(call->getArg(1), "the filter condition")) {
+          Set(out.node, "where", w->second, MakeStr(w->first, w->second));
+        }
+      }
+    } else if (name == "select") {
+      out.node = NewNode(call, "select");
+      SetInput(out.node, self, at);
+      if (out.node >= 0) SetType(out.node, call, at);
+      SetColumns(out.node, call, at);
+    } else if (name == "map" || name == "flat_map") {
+      out.node = NewNode(call, name);
+      SetInput(out.node, self, at);
+      if (out.node >= 0) SetType(out.node, call, at);
+      SetFn(out.node, call);
+    } else if (name == "key_by") {
+      out.node = NewNode(call, "key_by");
+      out.keyed = true;
+      SetInput(out.node, self, at);
+      if (out.node >= 0) SetKey(out.node, call, at);
+    } else if (name == "reduce") {
+      if (!self.keyed || cls != "KeyedStream") {
+        diags_.Error(at, "reduce needs a keyed stream: call key_by(...) before reduce");
+        if (self.node >= 0) {
+          diags_.Note(Loc(call->getImplicitObjectArgument()->getExprLoc()),
+                      "this stream ('" + doc_.NodeId(self.node) + "') is not keyed");
+        }
+        return {};
+      }
+      out.node = NewNode(call, "reduce");
+      SetInput(out.node, self, at);
+      SetFn(out.node, call);
+    } else if (name == "union_") {
+      out.node = NewNode(call, "union");
+      if (out.node >= 0) {
+        auto inputs = dsl::MakeArray(at);
+        inputs->items.push_back(MakeStr(doc_.NodeId(self.node), at));
+        for (unsigned i = 1; i < call->getNumArgs(); ++i) {
+          Handle other = Eval(call->getArg(i));
+          if (other.kind != Handle::Kind::kStream || other.node < 0) continue;
+          SourceLoc l = Loc(call->getArg(i));
+          inputs->items.push_back(MakeStr(doc_.NodeId(other.node), l));
+        }
+        Set(out.node, "inputs", at, std::move(inputs));
+      }
+    } else if (name == "sink") {
+      out.kind = Handle::Kind::kSink;
+      out.node = NewNode(call, "sink");
+      SetInput(out.node, self, at);
+    } else {
+      diags_.Error(at, "unsupported: DataStream::" + name + " in a job file");
+      return {};
+    }
+    if (out.node < 0) return {};
+    return out;
+  }
+
+  Handle SinkCall(const clang::CXXMemberCallExpr* call, const Handle& self, const std::string& name,
+                  const SourceLoc& at) {
+    if (AttributeCall(call, self.node, name, at) || ConnectorCall(call, self.node, name, at)) {
+      return self;
+    }
+    diags_.Error(at, "unsupported: SinkBuilder::" + name + " in a job file");
+    return {};
+  }
+
+  void ReportUnreadCalls() {
+    for (const auto* c : calls_) {
+      if (read_calls_.count(c)) continue;
+      // Report the outermost call of a chain once.
+      read_calls_.insert(c);
+      for (const auto* other : calls_) {
+        if (other != c && Contains(c, other)) read_calls_.insert(other);
+      }
+      diags_.Error(Loc(c), "this builder call is not part of the job graph dfc reads: write builder "
+                           "calls in straight-line code of '" + job_fn_->getNameAsString() +
+                           "', the function that declares the dfc::Job");
+    }
+  }
+
+  // ---- row types ----
+  std::string SqlType(clang::QualType t) const {
+    // dfc::Timestamp is an alias of int64_t: recognise it by name before desugaring.
+    const clang::Type* ty = t.getTypePtr();
+    while (ty) {
+      if (const auto* td = dyn_cast<clang::TypedefType>(ty)) {
+        if (td->getDecl()->getQualifiedNameAsString() == "dfc::Timestamp") return "TIMESTAMP(3)";
+        ty = td->desugar().getTypePtr();
+      } else if (const auto* el = dyn_cast<clang::ElaboratedType>(ty)) {
+        ty = el->getNamedType().getTypePtr();
+      } else {
+        break;
+      }
+    }
+    clang::QualType c = t.getCanonicalType();
+    if (c.isConstQualified() || c->isReferenceType()) return "";
+    if (c->isBooleanType()) return "BOOLEAN";
+    if (const auto* bt = c->getAs<clang::BuiltinType>()) {
+      if (bt->isSignedInteger() && !bt->isCharType()) {
+        uint64_t bits = ctx_.getTypeSize(c);
+        if (bits == 32) return "INT";
+        if (bits == 64) return "BIGINT";
+      }
+      if (bt->getKind() == clang::BuiltinType::Double) return "DOUBLE";
+      return "";
+    }
+    if (const auto* rd = c->getAsCXXRecordDecl()) {
+      const auto* spec = dyn_cast<clang::ClassTemplateSpecializationDecl>(rd);
+      if (spec && rd->getName() == "basic_string" && rd->isInStdNamespace() &&
+          spec->getTemplateArgs()[0].getAsType()->isCharType() &&
+          ctx_.getTypeSize(spec->getTemplateArgs()[0].getAsType()) == 8) {
+        return "STRING";
+      }
+    }
+    return "";
+  }
+
+  std::optional<std::string> RegisterRow(const clang::CXXRecordDecl* rd, const SourceLoc& use) {
+    if (rd->hasDefinition()) rd = rd->getDefinition();
+    auto it = row_names_.find(rd);
+    if (it != row_names_.end()) {
+      if (it->second.empty()) return std::nullopt;
+      return it->second;
+    }
+    const std::string name = rd->getNameAsString();
+    const SourceLoc decl_loc = Loc(rd->getLocation());
+    auto fail = [&](const SourceLoc& loc, const std::string& msg) {
+      diags_.Error(loc, msg);
+      diags_.Note(use, "row type '" + name + "' is used here");
+      row_names_[rd] = "";
+      return std::nullopt;
+    };
+    if (!rd->isCompleteDefinition()) return fail(use, "row type '" + name + "' is not defined");
+    if (rd->isUnion() || rd->isLambda() || name.empty()) {
+      return fail(decl_loc, "a row type must be a named struct");
+    }
+    if (!rd->getDeclContext()->getRedeclContext()->isTranslationUnit()) {
+      return fail(decl_loc, "unsupported: row type '" + name + "' must be declared at global "
+                            "scope (its name is the row type's name in the job)");
+    }
+    if (isa<clang::ClassTemplateSpecializationDecl>(rd)) {
+      return fail(decl_loc, "unsupported: row type '" + name + "' is a template specialization");
+    }
+    if (rd->getNumBases() > 0) {
+      return fail(decl_loc, "row type '" + name + "' must not have base classes");
+    }
+    std::vector<dsl::FieldSpec> fields;
+    bool ok = true;
+    for (const clang::FieldDecl* f : rd->fields()) {
+      std::string sql = f->isBitField() ? "" : SqlType(f->getType());
+      if (sql.empty()) {
+        diags_.Error(Loc(f->getLocation()),
+                     "field '" + f->getNameAsString() + "' of row type '" + name + "' has C++ type '" +
+                         f->getType().getAsString() +
+                         "', which has no SQL type: use bool (BOOLEAN), int32_t (INT), int64_t "
+                         "(BIGINT), double (DOUBLE), std::string (STRING) or dfc::Timestamp "
+                         "(TIMESTAMP(3))");
+        ok = false;
+        continue;
+      }
+      fields.push_back({f->getNameAsString(), sql, Loc(f->getLocation())});
+    }
+    if (ok && fields.empty()) {
+      diags_.Error(decl_loc, "row type '" + name + "' has no fields");
+      ok = false;
+    }
+    if (!ok) {
+      diags_.Note(use, "row type '" + name + "' is used here");
+      row_names_[rd] = "";
+      return std::nullopt;
+    }
+    row_names_[rd] = name;
+    rows_.push_back(Row{rd, name, decl_loc, std::move(fields)});
+    return name;
+  }
+
+  // Declaration order, like the `types` of a job.json the user would write.
+  void AddRowTypes() {
+    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+      return sm_.isBeforeInTranslationUnit(a.decl->getLocation(), b.decl->getLocation());
+    });
+    for (const Row& r : rows_) doc_.AddType(r.name, r.loc, r.fields);
+  }
+
+  std::vector<std::string> RowTypeNames() const {
+    std::vector<std::string> names;
+    for (const Row& r : rows_) names.push_back(r.name);
+    return names;
+  }
+
+  // ---- prelude ----
+  // The main file with the job function (and main) blanked out: spaces, newlines kept, so line
+  // and column numbers of everything else are those of job.cpp.
+  std::string Prelude() const {
+    std::string text = sm_.getBufferData(sm_.getMainFileID()).str();
+    std::vector<const clang::FunctionDecl*> drop = {job_fn_};
+    for (clang::Decl* d : ctx_.getTranslationUnitDecl()->decls()) {
+      const auto* fd = dyn_cast<clang::FunctionDecl>(d);
+      if (fd && fd->isMain() && fd->isThisDeclarationADefinition() &&
+          sm_.isInMainFile(sm_.getExpansionLoc(fd->getBeginLoc())) && fd != job_fn_) {
+        drop.push_back(fd);
+      }
+    }
+    for (const clang::FunctionDecl* fd : drop) {
+      clang::SourceLocation b = sm_.getExpansionLoc(fd->getSourceRange().getBegin());
+      clang::SourceLocation e = clang::Lexer::getLocForEndOfToken(
+          sm_.getExpansionLoc(fd->getSourceRange().getEnd()), 0, sm_, ctx_.getLangOpts());
+      if (!sm_.isInMainFile(b) || !sm_.isInMainFile(e)) continue;
+      size_t from = sm_.getFileOffset(b);
+      size_t to = std::min<size_t>(sm_.getFileOffset(e), text.size());
+      for (size_t i = from; i < to; ++i) {
+        if (text[i] != '\n') text[i] = ' ';
+      }
+    }
+    return text;
+  }
+
+  struct Row {
+    const clang::CXXRecordDecl* decl;
+    std::string name;
+    SourceLoc loc;
+    std::vector<dsl::FieldSpec> fields;
+  };
+
+  clang::ASTContext& ctx_;
+  const clang::SourceManager& sm_;
+  const std::string& path_;
+  Diagnostics& diags_;
+  dsl::DocumentBuilder doc_;
+
+  std::vector<const clang::VarDecl*> jobs_;
+  const clang::VarDecl* job_var_ = nullptr;
+  const clang::FunctionDecl* job_fn_ = nullptr;
+  std::vector<const clang::CXXMemberCallExpr*> calls_;  // every builder call, in match order
+  std::set<const clang::CXXMemberCallExpr*> seen_calls_;
+  std::set<const clang::CXXMemberCallExpr*> read_calls_;  // read or already reported
+  std::map<const clang::VarDecl*, Handle> vars_;
+  std::map<const clang::CXXRecordDecl*, std::string> row_names_;  // "" = reported invalid
+  std::vector<Row> rows_;
+};
+
+}  // namespace
+
+std::unique_ptr<json::Value> ReadDslDocument(const std::string& path, const std::string& code,
+                                             const DslReadOptions& options, Diagnostics& diags) {
+  const bool timing = std::getenv("DFC_TIME_DSL") != nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> args = {"-std=c++20", "-fsyntax-only", "-w", "-DDFC_DSL_PARSER=1"};
+  if (!options.resource_dir.empty()) {
+    args.push_back("-resource-dir");
+    args.push_back(options.resource_dir);
+  }
+  for (const std::string& dir : options.include_dirs) args.push_back("-I" + dir);
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+
+  ClangDiagCollector collector(path);
+  std::unique_ptr<clang::ASTUnit> unit = clang::tooling::buildASTFromCodeWithArgs(
+      code, args, path, "dfc", std::make_shared<clang::PCHContainerOperations>(),
+      clang::tooling::getClangStripDependencyFileAdjuster(), clang::tooling::FileContentMappings(),
+      &collector);
+  const double parse_ms = MsSince(t0);
+  for (const Diagnostic& d : collector.collected()) {
+    if (d.severity == Severity::kError) {
+      diags.Error(d.loc, d.message);
+    } else {
+      diags.Note(d.loc, d.message);
+    }
+  }
+  if (!unit) {
+    if (!diags.HasErrors()) diags.Error(SourceLoc{path, 0, 0, ""}, "cannot parse the job file with Clang");
+    return nullptr;
+  }
+  // A file with compile errors still has an AST; lowering it would only add confusing errors.
+  if (collector.getNumErrors() > 0 || unit->getDiagnostics().hasErrorOccurred()) {
+    if (!diags.HasErrors()) diags.Error(SourceLoc{path, 0, 0, ""}, "the job file has C++ errors");
+    return nullptr;
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  JobReader reader(unit->getASTContext(), path, diags);
+  std::unique_ptr<json::Value> doc = reader.Read();
+  if (timing) {
+    std::fprintf(stderr, "dfc: dsl clang parse %.1f ms, graph read %.2f ms\n", parse_ms,
+                 MsSince(t1));
+  }
+  return doc;
+}
+
+}  // namespace dfc::compiler

@@ -1,0 +1,16 @@
+// RUN: not %dfc check %s 2>&1 | FileCheck %s
+#include <dfc/dsl.h>
+
+struct Line {
+  std::string text;
+};
+
+int main() {
+  dfc::Job job("j");
+  auto lines = job.source<Line>("lines").file("in.txt").format("text");
+  // CHECK: {{.*}}compile_error.cpp:[[@LINE+1]]:51: error: no member named 'txt' in 'Line'
+  lines.map("m", [](const Line& l) { return Line{l.txt}; }).sink("out").print();
+  // Nothing is lowered from a file with C++ errors.
+  // CHECK-NOT: error
+  return job.execute();
+}
