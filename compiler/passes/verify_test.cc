@@ -103,7 +103,7 @@ TEST(VerifyTest, CyclesAreNamedInDataFlowOrder) {
 TEST(VerifyTest, ParamErrors) {
   Verified v = V(std::string(R"({"name": "p", )") + kTypes + R"(
   "nodes": [
-    {"id": "s", "op": "source", "connector": "kafka"},
+    {"id": "s", "op": "source", "connector": "fil"},  
     {"id": "t", "op": "source", "connector": "file", "type": "Bidd", "format": "json"},
     {"id": "u", "op": "source", "connector": "values", "type": "Bid", "rows": {}},
     {"id": "f", "op": "filter", "input": "s", "wher": "x", "type": 3},
@@ -118,8 +118,8 @@ TEST(VerifyTest, ParamErrors) {
       v.diags,
       "job.json:3:5: error: missing required parameter 'type' for op 'source' (the row type it "
       "produces) [/nodes/0]\n"
-      "job.json:3:46: error: unknown source connector 'kafka' (expected one of: datagen, file, "
-      "values) [/nodes/0/connector]\n"
+      "job.json:3:46: error: unknown source connector 'fil' (did you mean 'file'?) "
+      "[/nodes/0/connector]\n"
       "job.json:4:62: error: unknown type 'Bidd' (did you mean 'Bid'?) [/nodes/1/type]\n"
       "job.json:4:5: error: missing required parameter 'path' for op 'source' (connector 'file') "
       "[/nodes/1]\n"
