@@ -6,7 +6,7 @@ import lit.formats
 config.name = "dfc"
 config.test_format = lit.formats.ShTest(True)
 config.suffixes = [".json", ".test", ".cpp"]
-config.excludes = ["Inputs", "inputs", "expected"]
+config.excludes = ["Inputs", "inputs", "expected", "node_modules", "package.json", "package-lock.json"]
 config.test_source_root = os.path.join(config.dfc_src_root, "tests")
 config.test_exec_root = os.path.join(config.dfc_obj_root, "tests")
 config.substitutions.append(("%dfc", config.dfc_bin))
