@@ -345,8 +345,8 @@ class Parser {
     if (upper == "CAST") return ParseCast();
     if (IsOp(Peek(1), "(")) return ParseCall();
     if (IsReserved(upper)) {
-      return Fail(t, "expected an expression, found keyword " + upper +
-                         " (back-quote a column with this name: `" + t.text + "`)");
+      // A column named like a keyword must be back-quoted: `end`.
+      return Fail(t, "expected an expression, found keyword " + upper);
     }
     Next();
     return Column(t);

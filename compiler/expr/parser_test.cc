@@ -96,8 +96,9 @@ TEST(ParserTest, Errors) {
   EXPECT_EQ(P("a IS NULL"), "job.json:9:23: error: IS [NOT] NULL is not supported: values are NOT "
                             "NULL in v1 [/nodes/1/where]\n");
   EXPECT_EQ(P("CASE END"),
-            "job.json:9:26: error: expected an expression, found keyword END (back-quote a column "
-            "with this name: `END`) [/nodes/1/where]\n");
+            "job.json:9:26: error: expected an expression, found keyword END [/nodes/1/where]\n");
+  EXPECT_EQ(P("price >> 2"),
+            "job.json:9:28: error: expected an expression, found '>' [/nodes/1/where]\n");
   EXPECT_EQ(P("1x"), "job.json:9:21: error: malformed number '1x' [/nodes/1/where]\n");
   EXPECT_EQ(P(std::string(300, '(')), "job.json:9:221: error: expression nested too deeply "
                                       "[/nodes/1/where]\n");
