@@ -61,7 +61,7 @@ struct Edge {
 
 // Keys every node object may have whatever its op (ops.def lists only the op-specific ones).
 inline constexpr const char* kCommonNodeKeys[] = {"id",  "op",          "input", "inputs",
-                                                  "name", "uid", "parallelism", "type"};
+                                                  "name", "uid", "parallelism", "type", "chaining"};
 bool IsCommonNodeKey(std::string_view key);
 
 struct Node {
