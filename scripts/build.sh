@@ -13,5 +13,5 @@ case "$kind" in
   *) echo "usage: $0 [release|asan|tsan] [targets...]" >&2; exit 2 ;;
 esac
 jobs=${DFC_JOBS:-$(nproc)}
-cmake -S "$root" -B "$root/$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFC_SANITIZE="$san" >/dev/null
+cmake -S "$root" -B "$root/$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFC_SANITIZE="$san" ${DFC_CMAKE_ARGS:-} >/dev/null
 ninja -C "$root/$dir" -j"$jobs" "$@"

@@ -25,3 +25,5 @@ if config.sanitize:
     config.available_features.add("sanitize-" + config.sanitize)
 else:
     config.available_features.add("no-sanitizer")
+if config.with_dsl.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("dsl")
