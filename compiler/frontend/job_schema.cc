@@ -218,6 +218,12 @@ std::string NodeSchema() {
                                 "parallelism; parallelism.default when absent")},
       {"type", Described({{"type", Quote("string")}}, "name of a type declared in `types`")},
   };
+  // Common keys added to ir::kCommonNodeKeys later are accepted even before they get a description.
+  for (const char* key : ir::kCommonNodeKeys) {
+    bool described = false;
+    for (const auto& [name, schema] : common) described = described || name == key;
+    if (!described) common.push_back({key, "{}"});
+  }
   std::vector<std::string> by_op;
   for (const ir::OpInfo& op : ir::OpCatalogue()) {
     by_op.push_back(Obj({{"if", Obj({{"properties", Obj({{"op", Obj({{"const", Quote(op.name)}})}})},
