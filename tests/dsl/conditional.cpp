@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     // CHECK: {{.*}}conditional.cpp:[[@LINE+1]]:11: error: the job graph must be static: builder call inside an if statement
     lines.filter("f", "text <> ''").sink("out").print();
   }
-  // CHECK: {{.*}}conditional.cpp:[[@LINE+1]]:46: error: the job graph must be static: builder call inside a conditional expression
+  // CHECK: {{.*}}conditional.cpp:[[@LINE+1]]:37: error: the job graph must be static: builder call inside a conditional expression
   auto s = argc > 2 ? lines : lines.filter("g", "text <> ''");
   return job.execute();
 }

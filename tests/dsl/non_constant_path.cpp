@@ -7,7 +7,7 @@ struct Line {
 
 int main(int argc, char** argv) {
   dfc::Job job("j");
-  // CHECK: {{.*}}non_constant_path.cpp:[[@LINE+1]]:46: error: the path must be a string literal or a constant: dfc reads the job graph from the source without running it
+  // CHECK: {{.*}}non_constant_path.cpp:[[@LINE+1]]:47: error: the path must be a string literal or a constant: dfc reads the job graph from the source without running it
   auto lines = job.source<Line>("lines").file(argv[1]).format("text");
   lines.sink("out").print();
   return job.execute();

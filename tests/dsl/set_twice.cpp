@@ -7,7 +7,7 @@ struct Line {
 
 int main() {
   dfc::Job job("j");
-  // CHECK: {{.*}}set_twice.cpp:[[@LINE+1]]:71: error: 'format' is already set for node 'lines'
+  // CHECK: {{.*}}set_twice.cpp:[[@LINE+1]]:72: error: 'format' is already set for node 'lines'
   auto lines = job.source<Line>("lines").file("in.txt").format("text").format("csv");
   lines.sink("out").print();
   return job.execute();

@@ -36,9 +36,12 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
-#include "clang/Frontend/ASTUnit.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "compiler/frontend/dsl/dsl_document.h"
 #include "compiler/frontend/dsl/dsl_reader.h"
 
@@ -260,7 +263,6 @@ class JobReader {
   }
 
   void ReportNotStatic(const clang::Stmt* s, const char* where) {
-    bool reported = false;
     auto inside = [&](const clang::CXXMemberCallExpr* c) { return Contains(s, c) && !read_calls_.count(c); };
     if (std::none_of(calls_.begin(), calls_.end(), inside)) {
       diags_.Error(Loc(s->getBeginLoc()), std::string("the job graph must be static: stream chosen in ") +
@@ -268,14 +270,20 @@ class JobReader {
                                               " (dfc reads the graph from the source without running it)");
       return;
     }
+    // One error per statement, at the builder call written first.
+    const clang::CXXMemberCallExpr* first = nullptr;
     for (const auto* c : calls_) {
       if (!Contains(s, c) || read_calls_.count(c)) continue;
       read_calls_.insert(c);
-      if (reported) continue;
-      reported = true;
-      diags_.Error(Loc(c), std::string("the job graph must be static: builder call inside ") +
-                               where +
-                               " (dfc reads the graph from the source without running it)");
+      if (!first || sm_.isBeforeInTranslationUnit(sm_.getExpansionLoc(c->getExprLoc()),
+                                                  sm_.getExpansionLoc(first->getExprLoc()))) {
+        first = c;
+      }
+    }
+    if (first) {
+      diags_.Error(Loc(first), std::string("the job graph must be static: builder call inside ") +
+                                   where +
+                                   " (dfc reads the graph from the source without running it)");
     }
   }
 
@@ -951,26 +959,86 @@ class JobReader {
   std::vector<Row> rows_;
 };
 
+// What the Clang callbacks hand back (they run inside ToolInvocation::run).
+struct ReadResult {
+  std::string path;
+  Diagnostics* diags = nullptr;
+  bool read = false;  // the AST was error-free and the graph was read
+  std::unique_ptr<json::Value> doc;
+  std::chrono::steady_clock::time_point parsed;
+  double read_ms = 0;
+};
+
+class ReadConsumer : public clang::ASTConsumer {
+ public:
+  explicit ReadConsumer(ReadResult* result) : result_(result) {}
+
+  // Bodies of functions outside job.cpp (the standard library...) are not needed to read the
+  // graph nor to find errors in the user's code: skipping them saves a large part of the parse.
+  // Sema keeps constexpr and auto-returning functions regardless.
+  bool shouldSkipFunctionBody(clang::Decl* d) override {
+    const clang::SourceManager& sm = d->getASTContext().getSourceManager();
+    return !sm.isInMainFile(sm.getExpansionLoc(d->getLocation()));
+  }
+
+  void HandleTranslationUnit(clang::ASTContext& ctx) override {
+    result_->parsed = std::chrono::steady_clock::now();
+    if (ctx.getDiagnostics().hasErrorOccurred()) return;
+    JobReader reader(ctx, result_->path, *result_->diags);
+    result_->doc = reader.Read();
+    result_->read = true;
+    result_->read_ms = MsSince(result_->parsed);
+  }
+
+ private:
+  ReadResult* result_;
+};
+
+class ReadAction : public clang::ASTFrontendAction {
+ public:
+  explicit ReadAction(ReadResult* result) : result_(result) {}
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& ci,
+                                                        llvm::StringRef file) override {
+    ci.getFrontendOpts().SkipFunctionBodies = true;  // asks ReadConsumer, per function
+    return std::make_unique<ReadConsumer>(result_);
+  }
+
+ private:
+  ReadResult* result_;
+};
+
 }  // namespace
 
 std::unique_ptr<json::Value> ReadDslDocument(const std::string& path, const std::string& code,
                                              const DslReadOptions& options, Diagnostics& diags) {
-  const bool timing = std::getenv("DFC_TIME_DSL") != nullptr;
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::string> args = {"-std=c++20", "-fsyntax-only", "-w", "-DDFC_DSL_PARSER=1"};
+  std::vector<std::string> args = {"dfc", "-std=c++20", "-fsyntax-only", "-w", "-DDFC_DSL_PARSER=1"};
   if (!options.resource_dir.empty()) {
     args.push_back("-resource-dir");
     args.push_back(options.resource_dir);
   }
   for (const std::string& dir : options.include_dirs) args.push_back("-I" + dir);
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  args.push_back(path);
 
+  // The file's text comes from `code` (tests read snippets that are not on disk); its includes
+  // come from the real file system, relative to `path` as usual.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay(
+      new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+  llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> memory(new llvm::vfs::InMemoryFileSystem);
+  overlay->pushOverlay(memory);
+  memory->addFile(path, 0, llvm::MemoryBuffer::getMemBufferCopy(code));
+  llvm::IntrusiveRefCntPtr<clang::FileManager> files(
+      new clang::FileManager(clang::FileSystemOptions(), overlay));
+
+  ReadResult result;
+  result.path = path;
+  result.diags = &diags;
   ClangDiagCollector collector(path);
-  std::unique_ptr<clang::ASTUnit> unit = clang::tooling::buildASTFromCodeWithArgs(
-      code, args, path, "dfc", std::make_shared<clang::PCHContainerOperations>(),
-      clang::tooling::getClangStripDependencyFileAdjuster(), clang::tooling::FileContentMappings(),
-      &collector);
-  const double parse_ms = MsSince(t0);
+  clang::tooling::ToolInvocation invocation(args, std::make_unique<ReadAction>(&result), files.get(),
+                                            std::make_shared<clang::PCHContainerOperations>());
+  invocation.setDiagnosticConsumer(&collector);
+  const bool ran = invocation.run();
   for (const Diagnostic& d : collector.collected()) {
     if (d.severity == Severity::kError) {
       diags.Error(d.loc, d.message);
@@ -978,23 +1046,20 @@ std::unique_ptr<json::Value> ReadDslDocument(const std::string& path, const std:
       diags.Note(d.loc, d.message);
     }
   }
-  if (!unit) {
-    if (!diags.HasErrors()) diags.Error(SourceLoc{path, 0, 0, ""}, "cannot parse the job file with Clang");
+  if (collector.getNumErrors() > 0 || !result.read) {
+    // A file with compile errors still has an AST; lowering it would only add confusing errors.
+    if (!diags.HasErrors()) {
+      diags.Error(SourceLoc{path, 0, 0, ""}, ran ? "the job file has C++ errors"
+                                                 : "cannot parse the job file with Clang");
+    }
     return nullptr;
   }
-  // A file with compile errors still has an AST; lowering it would only add confusing errors.
-  if (collector.getNumErrors() > 0 || unit->getDiagnostics().hasErrorOccurred()) {
-    if (!diags.HasErrors()) diags.Error(SourceLoc{path, 0, 0, ""}, "the job file has C++ errors");
-    return nullptr;
+  if (std::getenv("DFC_TIME_DSL") != nullptr) {
+    std::fprintf(stderr, "dfc: dsl clang parse %.1f ms, graph read %.2f ms\n",
+                 std::chrono::duration<double, std::milli>(result.parsed - t0).count(),
+                 result.read_ms);
   }
-  auto t1 = std::chrono::steady_clock::now();
-  JobReader reader(unit->getASTContext(), path, diags);
-  std::unique_ptr<json::Value> doc = reader.Read();
-  if (timing) {
-    std::fprintf(stderr, "dfc: dsl clang parse %.1f ms, graph read %.2f ms\n", parse_ms,
-                 MsSince(t1));
-  }
-  return doc;
+  return std::move(result.doc);
 }
 
 }  // namespace dfc::compiler
