@@ -13,7 +13,8 @@ namespace dfc::compiler {
 DslReadOptions DefaultDslReadOptions() {
   DslReadOptions o;
   o.resource_dir = DFC_CLANG_RESOURCE_DIR;
-  const char* api = std::getenv("DFC_RUNTIME_API_DIR");
+  // The same override the toolchain honours for compiling generated code.
+  const char* api = std::getenv("DFC_RUNTIME_INCLUDE");
   o.include_dirs.push_back(api && *api ? api : DFC_RUNTIME_API_DIR);
   return o;
 }

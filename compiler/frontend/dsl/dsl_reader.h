@@ -26,8 +26,8 @@ namespace dfc::compiler {
 struct DslReadOptions {
   // Clang's resource directory (builtin headers); default fixed at build time.
   std::string resource_dir;
-  // Where dfc/dsl.h lives; default: the build tree's runtime/api, overridden by the environment
-  // variable DFC_RUNTIME_API_DIR (an installed dfc sets it to its include directory).
+  // Where dfc/dsl.h lives; default: runtime/api as configured at build time, overridden by the
+  // environment variable DFC_RUNTIME_INCLUDE (the toolchain's override for the same directory).
   std::vector<std::string> include_dirs;
   // More compiler arguments (e.g. -D, -I for the user's own headers).
   std::vector<std::string> extra_args;
