@@ -24,3 +24,4 @@
 #include "dfc/row.h"
 #include "dfc/stream.h"
 #include "dfc/task.h"
+#include "dfc/window.h"
