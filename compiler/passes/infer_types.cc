@@ -30,6 +30,7 @@
 
 #include "compiler/expr/parser.h"
 #include "compiler/expr/typecheck.h"
+#include "compiler/expr/window_spec.h"
 #include "compiler/passes/pass.h"
 
 namespace dfc::compiler {
@@ -177,6 +178,7 @@ class Inference {
         diags_.Error(n.loc, "missing required parameter 'type' for op 'source' (the row type it "
                             "produces)");
       }
+      if (n.out_schema >= 0) ParseWatermarkSpec(n, g_.schemas[n.out_schema], diags_);
     } else if (n.op == "filter") {
       InferFilter(n);
     } else if (n.op == "select") {
@@ -200,6 +202,8 @@ class Inference {
       n.out_schema = InputSchema(n);
     } else if (n.op == "union") {
       InferUnion(n);
+    } else if (n.op == "window_aggregate") {
+      InferWindowAggregate(n);
     } else {
       bool present = false;
       const int t = TypeParam(n, &present);
@@ -433,6 +437,31 @@ class Inference {
     if (!ok || fields.empty()) return;
     n.key_fields = std::move(fields);
     n.out_schema = InputSchema(n);
+  }
+
+  // window_aggregate (compiler/expr/window_spec.h): out = key columns, window_start, window_end,
+  // aggregates, a derived schema named after the node id; key_fields = the key (HASH edge).
+  void InferWindowAggregate(Node& n) {
+    const Schema& in = g_.schemas[InputSchema(n)];
+    std::optional<WindowAggSpec> spec = ParseWindowAggSpec(n, in, diags_);
+    if (!spec) return;
+    Schema result = WindowAggOutput(*spec, in, n.loc);
+    for (size_t i = 0; i < result.fields.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (result.fields[j].name == result.fields[i].name) {
+          diags_.Error(n.ParamLoc("aggregates"), "duplicate output column '" + result.fields[i].name +
+                                                     "' in window_aggregate");
+          return;
+        }
+      }
+    }
+    std::string name = n.id;
+    for (int k = 1; g_.FindSchema(name) >= 0; ++k) name = n.id + "_row" + (k > 1 ? std::to_string(k) : "");
+    result.name = name;
+    result.derived = true;
+    n.key_fields = spec->key_fields;
+    n.out_schema = static_cast<int>(g_.schemas.size());
+    g_.schemas.push_back(std::move(result));
   }
 
   static bool SameFields(const Schema& a, const Schema& b) {

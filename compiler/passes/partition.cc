@@ -5,7 +5,7 @@
 // any parallelism. Two nodes therefore have "the same parallelism" when both are default or both
 // fix the same number.
 //
-// Edges: into a key_by node -> HASH on the key fields; between nodes of the same parallelism ->
+// Edges: into a key_by or window_aggregate node -> HASH on the key fields; between nodes of the same parallelism ->
 // FORWARD; otherwise REBALANCE (round-robin), as Flink does when parallelism changes.
 #include "compiler/passes/pass.h"
 
@@ -38,7 +38,7 @@ absl::Status Partition(ir::Graph& g, PassContext& ctx) {
       e.from = to.inputs[k];
       e.to = i;
       e.to_input = k;
-      if (to.op == "key_by") {
+      if (to.op == "key_by" || to.op == "window_aggregate") {
         e.partitioning = ir::Partitioning::kHash;
         e.key_fields = to.key_fields;
       } else if (from.parallelism == to.parallelism) {

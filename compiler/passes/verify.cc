@@ -242,7 +242,7 @@ class Verifier {
       CheckConnector(n);
     } else if (n.op == "filter") {
       GetString(n, "where", true);
-    } else if (n.op == "key_by") {
+    } else if (n.op == "key_by" || n.op == "window_aggregate") {
       CheckKey(n);
     } else if (n.op == "map" || n.op == "flat_map" || n.op == "reduce") {
       GetString(n, "fn", true);
