@@ -153,6 +153,11 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   for (const auto& f : tc.cxx_flags) args.push_back(f);
   args.push_back("-I" + tc.runtime_include);
   for (const auto& [dir, loc] : g.dependencies.include_dirs) args.push_back("-I" + dir);
+  // A C++ DSL job's own quoted includes resolve next to job.cpp, as they do for a plain compiler.
+  if (g.file.size() > 4 && g.file.substr(g.file.size() - 4) == ".cpp") {
+    std::error_code ec;
+    args.push_back("-I" + fs::absolute(fs::path(g.file), ec).parent_path().string());
+  }
   std::vector<std::string> libs;
   for (const auto& [lib, loc] : g.dependencies.libraries) {
     libs.push_back(lib.find('/') != std::string::npos ? lib : "-l" + lib);
