@@ -7,6 +7,7 @@
 
 #include "compiler/codegen/emitter.h"
 #include "compiler/expr/emit.h"
+#include "compiler/expr/window_spec.h"
 #include "compiler/support/cpp_escape.h"
 #include "runtime/api/dfc/nexmark.h"
 
@@ -350,9 +351,36 @@ class Generator {
     out_ << "  }\n";
     out_ << "  void Tick() {\n    const int64_t now = ctx().clock()->NowNanos();\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now);\n";
+    EmitSourceWatermarks(cc, n);
     out_ << "  }\n  void FlushAll() {";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << " out" << i << "_.Flush();";
     out_ << " }\n";
+  }
+
+  // A source's "watermark" strategy (window_spec.h; the source head's emitter, ops_window.cc,
+  // stamps each record with its column and tracks dfc_wm_max_): bounded out-of-orderness,
+  // watermark = max timestamp - bound - 1, never going backwards; "periodic" emits from Tick()
+  // every pipeline.auto-watermark-interval (default 200 ms, 0 = off), "per_record" after each
+  // record. Continues Tick()'s body, then adds the members.
+  void EmitSourceWatermarks(const ChainCtx& cc, const Node& n) {
+    if (!n.Param("watermark")) return;
+    std::optional<WatermarkSpec> spec = ParseWatermarkSpec(n, g_.schemas[n.out_schema], diags_);
+    if (!spec) return;
+    const std::string interval_text = g_.ConfigValue("pipeline.auto-watermark-interval", "200ms");
+    std::optional<int64_t> interval = ParseDurationMs(interval_text);
+    if (!interval) interval = 200;
+    if (!spec->per_record && *interval > 0) {
+      out_ << "    if (now >= dfc_wm_next_ns_) {\n      dfc_wm_next_ns_ = now + " << *interval * 1'000'000
+           << "LL;\n      EmitWatermark();\n    }\n";
+    }
+    out_ << "  }\n  int64_t dfc_wm_max_ = INT64_MIN, dfc_wm_last_ = INT64_MIN, dfc_wm_next_ns_ = 0;\n"
+         << "  void EmitWatermark() {\n"
+         << "    if (dfc_wm_max_ == INT64_MIN) return;\n"
+         << "    const int64_t w = dfc_wm_max_ - " << spec->bound_ms << "LL - 1;\n"
+         << "    if (w <= dfc_wm_last_) return;\n"
+         << "    dfc_wm_last_ = w;\n    Publish();\n";
+    for (size_t i = 0; i < cc.out_edges.size(); ++i)
+      out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, w);\n";
   }
 
   // The `nexmark` source (runtime/api/dfc/nexmark.h): subtask s of p generates the event indices
