@@ -10,7 +10,7 @@ PKGS=(
   libabsl-dev libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
   librocksdb-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev zlib1g-dev
   libcpp-httplib-dev librdkafka-dev
-  python3 util-linux
+  python3 util-linux time bc
 )
 missing=()
 [ -n "${EXTRA_NODE:-}" ] && PKGS+=(nodejs npm)
