@@ -13,5 +13,7 @@ case "$kind" in
   *) echo "usage: $0 [release|asan|tsan] [targets...]" >&2; exit 2 ;;
 esac
 jobs=${DFC_JOBS:-$(nproc)}
+# ccache hits across clones in other directories (CI clones afresh each run).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake -S "$root" -B "$root/$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDFC_SANITIZE="$san" ${DFC_CMAKE_ARGS:-} >/dev/null
 ninja -C "$root/$dir" -j"$jobs" "$@"
