@@ -390,7 +390,8 @@ class Generator {
   // names); for "all", `event_type` (0 person, 1 auction, 2 bid), `dateTime` and
   // `<stream>_<column>` (e.g. bid_price), filled for the event's own kind only. Event time =
   // dateTime; watermark = max dateTime - watermark_delay_ms (SQL style, default 4000 as
-  // nexmark's DDL), emitted every 16384 rows. `extra` is generated only if a column reads it.
+  // nexmark's DDL), emitted every 16384 rows, unless the node sets its own "watermark" strategy.
+  // `extra` is generated only if a column reads it.
   void EmitNexmark(const ChainCtx& cc, const Node& n, const std::string& t) {
     namespace nx = dfc::nexmark;
     const std::string id = Lit(n.id);
@@ -500,13 +501,19 @@ class Generator {
     }
     out_ << "      const int64_t ts = ev.date_time();\n"
          << "      if (ts > max_ts) max_ts = ts;\n"
-         << "      op0(row, ts);\n"
-         << "      if (++since_wm >= 16384 && max_ts - wm_delay > last_wm) {\n"
-         << "        since_wm = 0;\n"
-         << "        last_wm = max_ts - wm_delay;\n";
-    for (size_t i = 0; i < cc.out_edges.size(); ++i)
-      out_ << "        out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, last_wm);\n";
-    out_ << "      }\n"
+         << "      op0(row, ts);\n";
+    // An explicit "watermark" strategy on the node replaces the built-in one (EmitSourceWatermarks).
+    if (!n.Param("watermark")) {
+      out_ << "      if (++since_wm >= 16384 && max_ts - wm_delay > last_wm) {\n"
+           << "        since_wm = 0;\n"
+           << "        last_wm = max_ts - wm_delay;\n";
+      for (size_t i = 0; i < cc.out_edges.size(); ++i)
+        out_ << "        out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, last_wm);\n";
+      out_ << "      }\n";
+    } else {
+      out_ << "      (void)since_wm; (void)last_wm; (void)wm_delay;\n";
+    }
+    out_ << ""
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
          << "      if (rate > 0 && limiter.Acquire([this] { Publish(); FlushAll(); })) {}\n"
          << "    }\n";
@@ -719,6 +726,7 @@ class Generator {
     const std::string conn = n.StrParam("connector");
     if (n.op == "source" && conn == "file") return {"path", "format", "on_error", "dead_letter_path"};
     if (n.op == "source" && conn == "datagen") return {"count", "rate"};
+    if (n.op == "source" && conn == "nexmark") return {"events", "rate", "events_per_second", "watermark_delay_ms"};
     if (n.op == "sink" && conn == "file") return {"path", "format"};
     return {};
   }
