@@ -60,6 +60,7 @@ const std::vector<ConnectorInfo>& Connectors() {
       {"source", "datagen", {}, {}},
       {"source", "file", {"path", "format"}, {"text", "csv", "jsonl"}},
       {"source", "values", {"rows"}, {}},
+      {"source", "nexmark", {}, {}},
       {"sink", "print", {}, {}},
       {"sink", "file", {"path", "format"}, {"csv", "jsonl"}},
       {"sink", "blackhole", {}, {}},

@@ -20,6 +20,7 @@
 #include "dfc/datagen.h"
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
+#include "dfc/nexmark.h"
 #include "dfc/operators.h"
 #include "dfc/row.h"
 #include "dfc/stream.h"
