@@ -302,6 +302,8 @@ class Generator {
            << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
            << "    } catch (const std::exception& e) {\n"
            << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", e.what());\n"
+           << "    } catch (...) {\n"
+           << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", \"exception of a non-std::exception type\");\n"
            << "    }\n  }\n";
     });
     for (size_t i = 0; i < cc.out_edges.size(); ++i) {
