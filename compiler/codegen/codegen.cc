@@ -1,9 +1,7 @@
 #include "compiler/codegen/codegen.h"
 
 #include <cstdio>
-#include <map>
 #include <set>
-#include <sstream>
 
 #include "compiler/codegen/emitter.h"
 #include "compiler/expr/emit.h"
@@ -517,7 +515,7 @@ class Generator {
     }
     out_ << ""
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
-         << "      if (rate > 0 && limiter.Acquire([this] { Publish(); FlushAll(); })) {}\n"
+         << "      limiter.Acquire([this] { Publish(); FlushAll(); });\n"
          << "    }\n";
   }
 
@@ -582,7 +580,7 @@ class Generator {
     }
     out_ << "      op0(row, dfc::rt::kNoTimestamp);\n"
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
-         << "      if (rate > 0 && limiter.Acquire([this] { Publish(); FlushAll(); })) {}\n"
+         << "      limiter.Acquire([this] { Publish(); FlushAll(); });\n"
          << "    }\n";
   }
 
