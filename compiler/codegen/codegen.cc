@@ -31,11 +31,10 @@ int CodegenContext::in_schema() const {
   return n.inputs.empty() ? n.out_schema : g_.nodes[n.inputs[0]].out_schema;
 }
 
-std::string CodegenContext::RowType(int schema) const {
-  const ir::Schema& s = g_.schemas[schema];
-  if (s.derived) return "dfc_row_" + std::to_string(schema);
-  return CppIdentifier(s.name);
-}
+// Generated code names every row type through its reserved alias dfc_row_<i>: a user type may
+// be named like any generated member or local (`Tick`, `row`, `c`), and inside the chain class
+// such a member would hide it. Only UDF code uses the user's names (at namespace scope).
+std::string CodegenContext::RowType(int schema) const { return "dfc_row_" + std::to_string(schema); }
 
 std::string CodegenContext::Field(int schema, int field) const {
   return CppIdentifier(g_.schemas[schema].fields[field].name);
@@ -150,13 +149,15 @@ class Generator {
       const Schema& s = g_.schemas[i];
       const int si = static_cast<int>(i);
       std::string t = RowType(si);
+      const std::string declared = s.derived ? t : CppIdentifier(s.name);
       if (!user_row_types_.count(s.name)) {  // DSL row types are the user's own structs
-        out_ << "struct " << t << " {\n";
+        out_ << "struct " << declared << " {\n";
         for (size_t f = 0; f < s.fields.size(); ++f) {
           out_ << "  " << s.fields[f].type.CppType() << " " << Field(si, static_cast<int>(f)) << "{};\n";
         }
         out_ << "};\n";
       }
+      if (!s.derived) out_ << "using " << t << " = " << declared << ";\n";
       out_ << "inline const dfc::rt::FieldDesc dfc_fields_" << i << "[] = {\n";
       for (size_t f = 0; f < s.fields.size(); ++f) {
         out_ << "    {" << Lit(s.fields[f].name) << ", " << s.fields[f].type.RuntimeFieldType()
@@ -251,6 +252,16 @@ class Generator {
 
     if (is_source) {
       EmitSourceRun(cc);
+      // Every watermark the source emits goes through the chained operators' hooks first (fire
+      // windows and timers: results precede their watermark), then to the writers.
+      out_ << "  void dfc_Watermark(int64_t wm) {\n    (void)wm;\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.OnWatermark(cc_); });
+      out_ << "    Publish();\n";
+      for (size_t i = 0; i < cc.out_edges.size(); ++i)
+        out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, wm);\n";
+      out_ << "    if (wm == dfc::rt::kMaxWatermark) {\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.OnEndOfInput(cc_); });
+      out_ << "      Publish();\n    }\n  }\n";
     } else {
       const std::string in_t = RowTypeOfNode(head.inputs[0]);
       out_ << "  void ProcessBuffer(int input, dfc::rt::BufferBase& b) override {\n"
@@ -345,10 +356,7 @@ class Generator {
     } else {
       diags_.Error(n.ParamLoc("connector"), "source connector '" + connector + "' has no code generator");
     }
-    out_ << "    Publish();\n";
-    for (size_t i = 0; i < cc.out_edges.size(); ++i)
-      out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, dfc::rt::kMaxWatermark);\n";
-    out_ << "  }\n";
+    out_ << "    Publish();\n    if (!ShouldStop()) dfc_Watermark(dfc::rt::kMaxWatermark);\n  }\n";
     out_ << "  void Tick() {\n    const int64_t now = ctx().clock()->NowNanos();\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now);\n";
     EmitSourceWatermarks(cc, n);
@@ -378,9 +386,7 @@ class Generator {
          << "    if (dfc_wm_max_ == INT64_MIN) return;\n"
          << "    const int64_t w = dfc_wm_max_ - " << spec->bound_ms << "LL - 1;\n"
          << "    if (w <= dfc_wm_last_) return;\n"
-         << "    dfc_wm_last_ = w;\n    Publish();\n";
-    for (size_t i = 0; i < cc.out_edges.size(); ++i)
-      out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, w);\n";
+         << "    dfc_wm_last_ = w;\n    dfc_Watermark(w);\n";
   }
 
   // The `nexmark` source (runtime/api/dfc/nexmark.h): subtask s of p generates the event indices
@@ -506,10 +512,9 @@ class Generator {
     if (!n.Param("watermark")) {
       out_ << "      if (++since_wm >= 16384 && max_ts - wm_delay > last_wm) {\n"
            << "        since_wm = 0;\n"
-           << "        last_wm = max_ts - wm_delay;\n";
-      for (size_t i = 0; i < cc.out_edges.size(); ++i)
-        out_ << "        out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, last_wm);\n";
-      out_ << "      }\n";
+           << "        last_wm = max_ts - wm_delay;\n"
+           << "        dfc_Watermark(last_wm);\n"
+           << "      }\n";
     } else {
       out_ << "      (void)since_wm; (void)last_wm; (void)wm_delay;\n";
     }

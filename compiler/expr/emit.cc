@@ -170,7 +170,7 @@ class Emitter {
     return {"(" + a + " " + cpp_op + " " + b + ")"};
   }
 
-  // a % b computed in the common type `t`, narrowed to the divisor's type (always fits).
+  // a % b computed in the common type `t` (the result's type: the wider operand's).
   static Code ModCode(const std::string& a, const std::string& b, const Type& t,
                       const Type& result) {
     std::string code = "dfc::fn::Mod(" + a + ", " + b + ")";

@@ -22,8 +22,8 @@ TEST(EmitTest, Operators) {
             "((v.price >= static_cast<int64_t>(int32_t{1000})) && "
             "(v.channel != std::string_view(\"Baidu\")))");
   EXPECT_EQ(E("auction % 123 = 0"),
-            "(static_cast<int32_t>(dfc::fn::Mod(v.auction, static_cast<int64_t>(int32_t{123}))) "
-            "== int32_t{0})");
+            "(dfc::fn::Mod(v.auction, static_cast<int64_t>(int32_t{123})) == "
+            "static_cast<int64_t>(int32_t{0}))");
   EXPECT_EQ(E("qty + 1"), "dfc::fn::Add(v.qty, int32_t{1})");
   EXPECT_EQ(E("price / qty"), "dfc::fn::Div(v.price, static_cast<int64_t>(v.qty))");
   EXPECT_EQ(E("rate / qty"), "(v.rate / static_cast<double>(v.qty))");

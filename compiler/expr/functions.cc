@@ -69,9 +69,10 @@ const std::vector<BuiltinFunction> kFunctions = {
     {"ABS", "ABS(NUMERIC)", 1, 1,
      [](const Types& a) { return a[0].IsNumeric() ? Result(a[0]) : std::nullopt; }},
     {"MOD", "MOD(INT|BIGINT, INT|BIGINT)", 2, 2,
-     // Calcite: the result has the divisor's type (|result| < |divisor|, so it always fits).
+     // The wider operand's type, like `%` (BIGINT % INT is BIGINT).
      [](const Types& a) {
-       return a[0].IsIntegral() && a[1].IsIntegral() ? Result(a[1]) : std::nullopt;
+       if (!a[0].IsIntegral() || !a[1].IsIntegral()) return std::optional<Type>();
+       return Result(a[0].kind == TypeKind::kBigint ? a[0] : a[1]);
      }},
     {"ROUND", "ROUND(NUMERIC[, INT])", 1, 2,
      [](const Types& a) {

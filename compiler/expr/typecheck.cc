@@ -170,7 +170,7 @@ class Checker {
       if (!a.IsIntegral() || !b.IsIntegral()) {
         return Error(e.op_loc, "operator '%' needs INT or BIGINT operands, got " + got);
       }
-      return b;  // as MOD: the divisor's type
+      return CommonType(a, b);  // the wider operand's type: BIGINT % INT is BIGINT
     }
     if (op == "||") {
       if (a.kind != TypeKind::kString || b.kind != TypeKind::kString) {

@@ -61,7 +61,9 @@ TEST(TypeCheckTest, Arithmetic) {
   EXPECT_EQ(T("qty + price"), "BIGINT");
   EXPECT_EQ(T("price * 0.908"), "DOUBLE");
   EXPECT_EQ(T("price / qty"), "BIGINT");
-  EXPECT_EQ(T("price % 123"), "INT");
+  EXPECT_EQ(T("price % 123"), "BIGINT");  // the wider operand's type
+  EXPECT_EQ(T("123 % price"), "BIGINT");
+  EXPECT_EQ(T("qty % 7"), "INT");
   EXPECT_EQ(T("-rate"), "DOUBLE");
   EXPECT_EQ(T("channel + 1"),
             "job.json:9:29: error: operator '+' needs numeric operands, got STRING and INT "
@@ -129,7 +131,8 @@ TEST(TypeCheckTest, Functions) {
   EXPECT_EQ(T("CHAR_LENGTH(channel)"), "INT");
   EXPECT_EQ(T("SUBSTRING(channel, 1, price)"), "STRING");
   EXPECT_EQ(T("CONCAT(channel, 'a', 'b')"), "STRING");
-  EXPECT_EQ(T("MOD(price, qty)"), "INT");
+  EXPECT_EQ(T("MOD(price, qty)"), "BIGINT");
+  EXPECT_EQ(T("MOD(qty, qty)"), "INT");
   EXPECT_EQ(T("ROUND(rate, 2)"), "DOUBLE");
   EXPECT_EQ(T("ROUND(price)"), "BIGINT");
   EXPECT_EQ(T("POWER(qty, 2)"), "DOUBLE");

@@ -79,7 +79,7 @@ TEST(InferTypesTest, SelectAddDropRenameAndDeclaredType) {
       "columns": ["auction", "CAST(price * 0.908 AS BIGINT) AS price_eur"] })" +
                   kSink),
             "bids: Bid(auction BIGINT, bidder BIGINT, price BIGINT, channel STRING)\n"
-            "x: x(auction BIGINT, bidder BIGINT, price BIGINT, EXPR$4 BIGINT, bucket INT) derived\n"
+            "x: x(auction BIGINT, bidder BIGINT, price BIGINT, EXPR$4 BIGINT, bucket BIGINT) derived\n"
             "  auction = auction\n"
             "  bidder = bidder\n"
             "  price = (price * 2)\n"
@@ -88,7 +88,7 @@ TEST(InferTypesTest, SelectAddDropRenameAndDeclaredType) {
             "y: Eur(auction BIGINT, price_eur BIGINT)\n"
             "  auction = auction\n"
             "  price_eur = CAST((price * 0.908) AS BIGINT)\n"
-            "out: x(auction BIGINT, bidder BIGINT, price BIGINT, EXPR$4 BIGINT, bucket INT) "
+            "out: x(auction BIGINT, bidder BIGINT, price BIGINT, EXPR$4 BIGINT, bucket BIGINT) "
             "derived\n");
 }
 

@@ -5,8 +5,9 @@
 // any parallelism. Two nodes therefore have "the same parallelism" when both are default or both
 // fix the same number.
 //
-// Edges: into a key_by or window_aggregate node -> HASH on the key fields; between nodes of the same parallelism ->
-// FORWARD; otherwise REBALANCE (round-robin), as Flink does when parallelism changes.
+// Edges: into a key_by or keyed window node -> HASH on the key fields; between nodes of the same
+// parallelism -> FORWARD; otherwise REBALANCE (round-robin), as Flink does when parallelism
+// changes. A window without a key runs at parallelism 1 (everything reaches its one subtask).
 #include "compiler/passes/pass.h"
 
 namespace dfc::compiler {
@@ -17,6 +18,11 @@ bool IsNonParallelSource(const ir::Node& n) {
   return n.op == "source" && n.StrParam("connector") == "values";
 }
 
+// A window without a key (Flink's windowAll) sees the whole stream: one subtask.
+bool IsNonKeyedWindow(const ir::Node& n) { return n.op == "window_aggregate" && n.key_fields.empty(); }
+
+bool IsKeyed(const ir::Node& n) { return n.op == "key_by" || (n.op == "window_aggregate" && !n.key_fields.empty()); }
+
 }  // namespace
 
 absl::Status Partition(ir::Graph& g, PassContext& ctx) {
@@ -25,6 +31,13 @@ absl::Status Partition(ir::Graph& g, PassContext& ctx) {
       if (n.parallelism > 1) {
         ctx.diags->Error(n.ParamLoc("parallelism"),
                          "a 'values' source is not parallel: parallelism must be 1");
+      }
+      n.parallelism = 1;
+    }
+    if (IsNonKeyedWindow(n)) {
+      if (n.parallelism > 1) {
+        ctx.diags->Error(n.ParamLoc("parallelism"),
+                         "a window without 'key' sees the whole stream: parallelism must be 1");
       }
       n.parallelism = 1;
     }
@@ -38,7 +51,7 @@ absl::Status Partition(ir::Graph& g, PassContext& ctx) {
       e.from = to.inputs[k];
       e.to = i;
       e.to_input = k;
-      if (to.op == "key_by" || to.op == "window_aggregate") {
+      if (IsKeyed(to)) {
         e.partitioning = ir::Partitioning::kHash;
         e.key_fields = to.key_fields;
       } else if (from.parallelism == to.parallelism) {

@@ -242,8 +242,10 @@ class Verifier {
       CheckConnector(n);
     } else if (n.op == "filter") {
       GetString(n, "where", true);
-    } else if (n.op == "key_by" || n.op == "window_aggregate") {
+    } else if (n.op == "key_by") {
       CheckKey(n);
+    } else if (n.op == "window_aggregate") {
+      if (n.Param("key")) CheckKey(n);  // no key: one window for the whole stream (windowAll)
     } else if (n.op == "map" || n.op == "flat_map" || n.op == "reduce") {
       GetString(n, "fn", true);
     }

@@ -42,7 +42,12 @@ bool IsCppKeyword(std::string_view w) {
       "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
       "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
       "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "final", "override",
-      "import", "module", "main", "std", "dfc"};
+      "import", "module", "main", "std", "dfc",
+      // Names generated code uses unqualified (typedefs and macros of <cstdint>, <cstddef>...):
+      // a user type or column named like them would shadow or be macro-expanded.
+      "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+      "size_t", "ptrdiff_t", "INT32_MIN", "INT32_MAX", "INT64_MIN", "INT64_MAX", "UINT64_MAX",
+      "NULL", "EOF", "errno", "assert"};
   return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
 }
 
