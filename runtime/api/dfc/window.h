@@ -1,23 +1,41 @@
-// Event-time window aggregation (tumbling and sliding), Flink's window semantics
-// (WindowOperator, TimeWindow.getWindowStartWithOffset; see /work/shared/design/SEMANTICS.md):
-//   - windows are [start, end); start = floor((t - offset) / slide) * slide + offset (also for
-//     negative t); a record of time t belongs to the windows starting at start(t) down to > t - size;
-//   - a window fires when the watermark >= end - 1, in ascending end order, one result per key;
-//     empty windows emit nothing; results carry the timestamp end - 1;
-//   - lateness (allowed lateness 0) is judged per window: a record is added to the windows whose
-//     end - 1 > watermark; it is dropped and counted (numLateRecordsDropped) only if none is left.
-// State is incremental and shared between overlapping sliding windows: one accumulator per (key,
-// pane), panes of gcd(size, slide); a window's result merges its size/pane panes at fire time, so
-// a record costs one accumulator update whatever size/slide is.
+// Window operators' state machines, Flink's window semantics (WindowOperator, TimeWindow,
+// MergingWindowSet, EventTimeTrigger, CountTrigger; /work/shared/design/SEMANTICS.md):
+//   - time windows are [start, end); start = floor((t - offset) / slide) * slide + offset (also
+//     for negative t); a window fires when the watermark (or, for processing-time windows, the
+//     clock) reaches end - 1, in ascending end order, one result per key with data; empty windows
+//     emit nothing; results carry the timestamp end - 1 (the generated code stamps them);
+//   - allowed lateness L is judged per window: a record is added to the windows whose
+//     end - 1 + L > watermark; a window that already fired and takes a record fires again at once
+//     with its whole updated contents (a late firing); a window's state is dropped once
+//     end - 1 + L <= watermark. A record that no window took counts as late iff t + L <= watermark
+//     (AddResult::kLate: the caller sends it to the side output, or it is counted in
+//     numLateRecordsDropped when the window has none).
 //
-//   Acc: default-constructible, with void Merge(const Acc&). The generated code adds a record to
-//   the Acc& that Add() hands it.
+// Three engines, one accumulator concept:
+//   PaneWindows     tumbling and sliding windows (event or processing time). State is incremental
+//                   and shared between overlapping windows: one accumulator per (key, pane), panes
+//                   of gcd(size, slide); a window's result merges its size/pane panes when it
+//                   fires, so a record costs one accumulator update whatever size/slide is.
+//   SessionWindows  merging windows (gap g): a record opens [t, t + g); windows of a key that
+//                   overlap or touch merge, accumulators included; one timer per window.
+//   CountWindows    the global window with a count trigger: fires a key's window when its count
+//                   reaches n, then resets the count (and, purging, the contents).
+//
+//   Acc: default-constructible, with void Merge(const Acc&) that folds another accumulator of
+//   the same key into this one (a later one: Merge is called in time order). The generated code
+//   adds a record to the Acc& that Add() hands it: SQL aggregates keep one value per aggregate,
+//   reduce keeps the reduced row, process keeps the rows.
+//
+// State lives in these objects (one per operator instance and subtask, owned by the generated
+// chain; single-threaded). They are the window operators' state interface: porting them onto
+// keyed state backends (namespace = window) does not change their callers.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <numeric>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,6 +43,17 @@
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
 #include "dfc/operators.h"
+
+namespace dfc {
+
+// The window a result belongs to, for window_process functions and join functions.
+struct Window {
+  int64_t start;
+  int64_t end;
+  int64_t max_timestamp() const { return end - 1; }
+};
+
+}  // namespace dfc
 
 namespace dfc::rt {
 
@@ -34,41 +63,73 @@ inline int64_t WindowStart(int64_t t, int64_t offset, int64_t size) {
   return r < 0 ? t - (r + size) : t - r;
 }
 
+// What Add() did with a record.
+enum class AddResult {
+  kAdded,    // at least one window took it
+  kLate,     // no window took it and t + lateness <= watermark: side output or numLateRecordsDropped
+  kSkipped,  // in no window but not late (a gap between sliding windows): dropped silently, as Flink
+};
+
+// end - 1 + lateness without overflow (lateness is never negative).
+inline int64_t CleanupTime(int64_t end, int64_t lateness) {
+  return end - 1 > INT64_MAX - lateness ? INT64_MAX : end - 1 + lateness;
+}
+
+// Common options of the time-window engines.
+struct WindowOptions {
+  int64_t allowed_lateness = 0;    // ms, >= 0
+  bool late_side_output = false;   // late records go to a side output (else they are counted)
+  OperatorMetrics* metrics = nullptr;
+};
+
 template <class Key, class Acc, class Hash = KeyHasher>
-class WindowAggregator {
+class PaneWindows {
  public:
   // Tumbling: slide == size. Requires size > 0, slide > 0, |offset| < slide.
-  WindowAggregator(int64_t size, int64_t slide, int64_t offset, OperatorMetrics* metrics = nullptr)
-      : size_(size), slide_(slide), offset_(offset), pane_(std::gcd(size, slide)), metrics_(metrics) {}
+  PaneWindows(int64_t size, int64_t slide, int64_t offset, WindowOptions options = {})
+      : size_(size), slide_(slide), offset_(offset), pane_(std::gcd(size, slide)), opt_(options) {}
+  PaneWindows(int64_t size, int64_t slide, int64_t offset, OperatorMetrics* metrics)
+      : PaneWindows(size, slide, offset, WindowOptions{0, false, metrics}) {}
 
   int64_t watermark() const { return wm_; }
   uint64_t late_dropped() const { return late_; }
   size_t pending_windows() const { return ends_.size(); }
+  size_t num_panes() const { return panes_.size(); }
 
-  // Adds a record of event time `t` for `key`: add(Acc&) updates the key's pane accumulator.
-  // Returns false (and counts it) when every window of t has already fired.
-  template <class AddFn>
-  bool Add(const Key& key, int64_t t, AddFn&& add) {
+  // Adds a record of time `t` for `key`: add(Acc&) updates the key's pane accumulator. A window
+  // that already fired and is still within its allowed lateness fires again at once through
+  // emit(key, start, end, acc) (latest window first, Flink's assigner order).
+  template <class AddFn, class EmitFn>
+  AddResult Add(const Key& key, int64_t t, AddFn&& add, EmitFn&& emit) {
     const int64_t last_start = WindowStart(t, offset_, slide_);
-    if (last_start + size_ - 1 <= wm_) {
-      ++late_;
-      if (metrics_) metrics_->late_records_dropped.fetch_add(1, std::memory_order_relaxed);
-      return false;
-    }
+    if (last_start + size_ <= t) return Reject(t);  // t falls between windows (size < slide)
+    if (CleanupTime(last_start + size_, opt_.allowed_lateness) <= wm_) return Reject(t);
     const int64_t ps = WindowStart(t, offset_, pane_);
     auto [it, fresh] = panes_.try_emplace(ps);
     if (fresh) {
-      // Register the windows this pane belongs to that can still fire (once per pane).
+      // Register the windows of this pane that have not fired yet (once per pane).
       for (int64_t ws = WindowStart(ps, offset_, slide_); ws > ps - size_; ws -= slide_) {
         if (ws + size_ - 1 > wm_) ends_.insert(ws + size_);
       }
     }
     add(it->second[key]);
-    return true;
+    if (opt_.allowed_lateness > 0) {
+      for (int64_t ws = last_start; ws > t - size_; ws -= slide_) {
+        const int64_t end = ws + size_;
+        if (end - 1 <= wm_ && CleanupTime(end, opt_.allowed_lateness) > wm_) FireKey(key, ws, end, emit);
+      }
+    }
+    return AddResult::kAdded;
+  }
+  // Without allowed lateness no window can fire from Add().
+  template <class AddFn>
+  AddResult Add(const Key& key, int64_t t, AddFn&& add) {
+    return Add(key, t, add, [](const Key&, int64_t, int64_t, const Acc&) {});
   }
 
-  // Advances the watermark; fires every window with end - 1 <= wm in ascending end order:
-  // emit(const Key&, int64_t window_start, int64_t window_end, const Acc&) once per key with data.
+  // Advances the watermark (or processing time); fires every window with end - 1 <= wm in
+  // ascending end order: emit(const Key&, int64_t start, int64_t end, const Acc&) once per key
+  // with data. Then drops the panes whose windows are all past their allowed lateness.
   template <class EmitFn>
   void OnWatermark(int64_t wm, EmitFn&& emit) {
     if (wm <= wm_) return;
@@ -78,15 +139,25 @@ class WindowAggregator {
       ends_.erase(ends_.begin());
       Fire(end - size_, end, emit);
     }
-    // Drop panes whose last window has fired.
     while (!panes_.empty()) {
       const int64_t ps = panes_.begin()->first;
-      if (WindowStart(ps, offset_, slide_) + size_ - 1 > wm_) break;
+      if (CleanupTime(WindowStart(ps, offset_, slide_) + size_, opt_.allowed_lateness) > wm_) break;
       panes_.erase(panes_.begin());
     }
   }
 
  private:
+  AddResult Reject(int64_t t) {
+    int64_t limit = 0;  // t + lateness, saturated
+    if (__builtin_add_overflow(t, opt_.allowed_lateness, &limit)) limit = INT64_MAX;
+    if (limit > wm_) return AddResult::kSkipped;
+    if (!opt_.late_side_output) {
+      ++late_;
+      if (opt_.metrics) opt_.metrics->late_records_dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    return AddResult::kLate;
+  }
+
   template <class EmitFn>
   void Fire(int64_t start, int64_t end, EmitFn& emit) {
     auto first = panes_.lower_bound(start);
@@ -108,14 +179,177 @@ class WindowAggregator {
     for (const Key* k : order_) emit(*k, start, end, merged_.find(*k)->second);
   }
 
+  // One key's result of window [start, end) (a late firing).
+  template <class EmitFn>
+  void FireKey(const Key& key, int64_t start, int64_t end, EmitFn& emit) {
+    Acc acc;
+    bool any = false;
+    for (auto p = panes_.lower_bound(start); p != panes_.end() && p->first < end; ++p) {
+      auto k = p->second.find(key);
+      if (k == p->second.end()) continue;
+      acc.Merge(k->second);
+      any = true;
+    }
+    if (any) emit(key, start, end, acc);
+  }
+
   const int64_t size_, slide_, offset_, pane_;
-  OperatorMetrics* metrics_;
+  const WindowOptions opt_;
   int64_t wm_ = INT64_MIN;
   uint64_t late_ = 0;
   std::map<int64_t, std::unordered_map<Key, Acc, Hash>> panes_;  // pane start -> key -> acc
   std::set<int64_t> ends_;                                        // ends of windows still to fire
   std::unordered_map<Key, Acc, Hash> merged_;                     // scratch for Fire
   std::vector<const Key*> order_;
+};
+
+// The name the first version of this header used.
+template <class Key, class Acc, class Hash = KeyHasher>
+using WindowAggregator = PaneWindows<Key, Acc, Hash>;
+
+// Session windows (Flink's EventTimeSessionWindows / ProcessingTimeSessionWindows with
+// MergingWindowSet): per key, disjoint windows that neither overlap nor touch. A record at t
+// opens [t, t + gap) and merges it with every window of its key that overlaps or touches it
+// (accumulators merged in start order, the record's own last). Each window has one timer at
+// end - 1; a merged window replaces its parts' timers. A window whose end - 1 is already behind
+// the watermark (a record within the allowed lateness) fires at once.
+template <class Key, class Acc, class Hash = KeyHasher>
+class SessionWindows {
+ public:
+  SessionWindows(int64_t gap, WindowOptions options = {}) : gap_(gap), opt_(options) {}
+
+  int64_t watermark() const { return wm_; }
+  uint64_t late_dropped() const { return late_; }
+  // Windows currently held, over all keys.
+  size_t num_windows() const {
+    size_t n = 0;
+    for (const auto& [k, m] : keys_) n += m.size();
+    return n;
+  }
+
+  template <class AddFn, class EmitFn>
+  AddResult Add(const Key& key, int64_t t, AddFn&& add, EmitFn&& emit) {
+    const int64_t end = t > INT64_MAX - gap_ ? INT64_MAX : t + gap_;
+    if (CleanupTime(end, opt_.allowed_lateness) <= wm_) {
+      // Every window this record could merge into is past its lateness (its state is gone).
+      if (!opt_.late_side_output) {
+        ++late_;
+        if (opt_.metrics) opt_.metrics->late_records_dropped.fetch_add(1, std::memory_order_relaxed);
+      }
+      return AddResult::kLate;
+    }
+    auto& wins = keys_[key];
+    int64_t ms = t, me = end;
+    // Windows of this key that overlap or touch [t, end): start <= end and their end >= t.
+    auto hi = wins.upper_bound(end);
+    auto lo = hi;
+    while (lo != wins.begin() && std::prev(lo)->second.end >= t) --lo;
+    if (lo != hi && std::next(lo) == hi && lo->first <= t && lo->second.end >= end) {
+      // Inside one existing window: no merge, no new timer.
+      Session& s = lo->second;
+      add(s.acc);
+      if (s.end - 1 <= wm_) emit(key, lo->first, s.end, s.acc);
+      return AddResult::kAdded;
+    }
+    Session merged;
+    for (auto it = lo; it != hi; ++it) {
+      ms = std::min(ms, it->first);
+      me = std::max(me, it->second.end);
+      merged.acc.Merge(it->second.acc);
+    }
+    wins.erase(lo, hi);
+    add(merged.acc);
+    merged.end = me;
+    auto [it, ok] = wins.emplace(ms, std::move(merged));
+    (void)ok;
+    if (me - 1 <= wm_) {
+      emit(key, ms, me, it->second.acc);  // a late firing: the watermark passed this window already
+    } else {
+      timers_.emplace(me - 1, Timer{key, ms, me, false});
+    }
+    if (opt_.allowed_lateness > 0) timers_.emplace(CleanupTime(me, opt_.allowed_lateness), Timer{key, ms, me, true});
+    return AddResult::kAdded;
+  }
+
+  // Fires the windows with end - 1 <= wm in ascending time order (ties: the order their timers
+  // were set), then drops those past their allowed lateness.
+  template <class EmitFn>
+  void OnWatermark(int64_t wm, EmitFn&& emit) {
+    if (wm <= wm_) return;
+    wm_ = wm;
+    while (!timers_.empty() && timers_.begin()->first <= wm) {
+      auto node = timers_.extract(timers_.begin());
+      const Timer& tm = node.mapped();
+      auto k = keys_.find(tm.key);
+      if (k == keys_.end()) continue;
+      auto w = k->second.find(tm.start);
+      if (w == k->second.end() || w->second.end != tm.end) continue;  // merged away since
+      if (!tm.cleanup) emit(tm.key, tm.start, tm.end, w->second.acc);
+      if (CleanupTime(tm.end, opt_.allowed_lateness) <= wm) {
+        k->second.erase(w);
+        if (k->second.empty()) keys_.erase(k);
+      }
+    }
+  }
+
+ private:
+  struct Session {
+    int64_t end = 0;
+    Acc acc;
+  };
+  struct Timer {
+    Key key;
+    int64_t start, end;
+    bool cleanup;  // the end-of-lateness timer (no firing)
+  };
+
+  const int64_t gap_;
+  const WindowOptions opt_;
+  int64_t wm_ = INT64_MIN;
+  uint64_t late_ = 0;
+  std::unordered_map<Key, std::map<int64_t, Session>, Hash> keys_;  // key -> start -> window
+  std::multimap<int64_t, Timer> timers_;                            // time -> timer (FIFO per time)
+};
+
+// The global window with a count trigger (Flink's GlobalWindows + CountTrigger, wrapped in a
+// PurgingTrigger by countWindow(n)): per key, fires when the count of records reaches n, then
+// resets the count; `purge` also clears the contents (else the next firing includes them).
+// FireRemaining() emits, in key order, every key holding records that did not fire yet (the
+// end-of-input firing, when configured).
+template <class Key, class Acc>
+class CountWindows {
+ public:
+  CountWindows(int64_t count, bool purge) : count_(count), purge_(purge) {}
+
+  template <class AddFn, class EmitFn>
+  void Add(const Key& key, AddFn&& add, EmitFn&& emit) {
+    State& s = keys_[key];
+    add(s.acc);
+    if (++s.count < count_) return;
+    s.count = 0;
+    emit(key, s.acc);
+    if (purge_) keys_.erase(key);
+  }
+
+  template <class EmitFn>
+  void FireRemaining(EmitFn&& emit) {
+    for (auto& [key, s] : keys_) {
+      if (s.count > 0) emit(key, s.acc);
+      s.count = 0;
+    }
+    if (purge_) keys_.clear();
+  }
+
+  size_t num_keys() const { return keys_.size(); }
+
+ private:
+  struct State {
+    int64_t count = 0;
+    Acc acc;
+  };
+  const int64_t count_;
+  const bool purge_;
+  std::map<Key, State> keys_;  // ordered: FireRemaining's output is deterministic
 };
 
 }  // namespace dfc::rt
