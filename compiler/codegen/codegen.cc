@@ -26,9 +26,13 @@ CodeBuffer& CodeBuffer::operator<<(std::string_view s) {
   return *this;
 }
 
-int CodegenContext::in_schema() const {
+int CodegenContext::in_schema() const { return in_schema(0); }
+
+int CodegenContext::in_schema(int input) const {
   const ir::Node& n = node();
-  return n.inputs.empty() ? n.out_schema : g_.nodes[n.inputs[0]].out_schema;
+  // A late_output node receives its window's input rows, which are its own type.
+  if (n.inputs.empty() || n.op == "late_output") return n.out_schema;
+  return g_.nodes[n.inputs[input]].out_schema;
 }
 
 // Generated code names every row type through its reserved alias dfc_row_<i>: a user type may
@@ -79,6 +83,12 @@ std::string CodegenContext::Next(const std::string& value, const std::string& ts
   if (!next_prefix_.empty()) return next_prefix_ + "(" + value + ", " + ts + ");";
   std::string s;
   for (const auto& w : writers_) s += w + ".Emit(" + value + ", " + ts + "); ";
+  return s;
+}
+
+std::string CodegenContext::SideNext(const std::string& value, const std::string& ts) const {
+  std::string s;
+  for (const auto& w : side_writers_) s += w + ".Emit(" + value + ", " + ts + "); ";
   return s;
 }
 
@@ -198,12 +208,21 @@ class Generator {
     return "";
   }
 
+  // Edges into a late_output node carry the window's input rows (its late records).
+  bool IsLateEdge(int e) const { return g_.nodes[g_.edges[e].to].op == "late_output"; }
+  // The row type an edge carries.
+  int EdgeSchema(int e) const {
+    const ir::Edge& edge = g_.edges[e];
+    return IsLateEdge(e) ? g_.nodes[edge.to].out_schema : g_.nodes[edge.from].out_schema;
+  }
+
   // Points the shared context at operator k of the chain.
   void Select(const ChainCtx& cc, int k) {
-    std::vector<std::string> writers;
-    for (size_t i = 0; i < cc.out_edges.size(); ++i) writers.push_back("out" + std::to_string(i) + "_");
+    std::vector<std::string> writers, side;
+    for (size_t i = 0; i < cc.out_edges.size(); ++i)
+      (IsLateEdge(cc.out_edges[i]) ? side : writers).push_back("out" + std::to_string(i) + "_");
     const bool last = k + 1 == static_cast<int>(cc.nodes.size());
-    cc_.SetOperator(cc.nodes[k], k, last ? "" : "op" + std::to_string(k + 1), writers);
+    cc_.SetOperator(cc.nodes[k], k, last ? "" : "op" + std::to_string(k + 1), writers, last ? side : std::vector<std::string>{});
   }
 
   template <class F>
@@ -233,7 +252,7 @@ class Generator {
     for (int e : cc.out_edges) {
       const ir::Edge& edge = g_.edges[e];
       if (edge.partitioning == ir::Partitioning::kHash) {
-        int s = g_.nodes[edge.from].out_schema;
+        int s = EdgeSchema(e);
         out_ << "inline uint64_t dfc_key_hash_" << e << "(const " << RowType(s) << "& v) { return "
              << cc_.KeyHashExpr(s, edge.key_fields, "v") << "; }\n";
       }
@@ -262,10 +281,18 @@ class Generator {
       out_ << "    if (wm == dfc::rt::kMaxWatermark) {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnEndOfInput(cc_); });
       out_ << "      Publish();\n    }\n  }\n";
+      out_ << "  void dfc_TickOps() {\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
+      out_ << "  }\n";
     } else {
-      const std::string in_t = RowTypeOfNode(head.inputs[0]);
-      out_ << "  void ProcessBuffer(int input, dfc::rt::BufferBase& b) override {\n"
-           << "    for (auto& r : static_cast<dfc::rt::Buffer<" << in_t << ">&>(b).records) op0(r.value, r.ts);\n"
+      Select(cc, 0);
+      const std::string in_t = cc_.in_type();
+      out_ << "  void ProcessBuffer(int input, dfc::rt::BufferBase& b) override {\n";
+      if (cc.emitters[0]->TwoInputs()) {
+        out_ << "    if (input == 1) {\n      for (auto& r : static_cast<dfc::rt::Buffer<" << RowType(cc_.in_schema(1))
+             << ">&>(b).records) op0_in1(r.value, r.ts);\n      Publish();\n      return;\n    }\n";
+      }
+      out_ << "    for (auto& r : static_cast<dfc::rt::Buffer<" << in_t << ">&>(b).records) op0(r.value, r.ts);\n"
            << "    Publish();\n  }\n";
       out_ << "  void OnWatermark(int64_t wm) override {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnWatermark(cc_); });
@@ -280,9 +307,10 @@ class Generator {
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.Flush();\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.Flush(cc_); });
       out_ << "  }\n";
-      out_ << "  void OnTick(int64_t now_ns) override {";
-      for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << " out" << i << "_.MaybeFlushOnTimeout(now_ns);";
-      out_ << " }\n";
+      out_ << "  void OnTick(int64_t now_ns) override {\n";
+      ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
+      for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now_ns);\n";
+      out_ << "  }\n";
     }
     out_ << "  void Close() override {\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i)
@@ -302,21 +330,24 @@ class Generator {
     ForEachOp(cc, [&](OpEmitter& e) {
       e.Members(cc_);
       const Node& n = cc_.node();
-      out_ << "  void op" << cc_.ks() << "(" << (n.inputs.empty() ? cc_.out_type() : cc_.in_type())
-           << "& v, int64_t ts) {\n"
-           << "    ++in_[" << cc_.ks() << "];\n"
-           << "    try {\n";
-      e.Body(cc_);
-      out_ << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
-           << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
-           << "    } catch (const std::exception& e) {\n"
-           << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", e.what());\n"
-           << "    } catch (...) {\n"
-           << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", \"exception of a non-std::exception type\");\n"
-           << "    }\n  }\n";
+      for (int input = 0; input < (e.TwoInputs() ? 2 : 1); ++input) {
+        out_ << "  void op" << cc_.ks() << (input ? "_in1" : "") << "("
+             << (n.inputs.empty() ? cc_.out_type() : RowType(cc_.in_schema(input))) << "& v, int64_t ts) {\n"
+             << "    ++in_[" << cc_.ks() << "];\n"
+             << "    try {\n";
+        if (input) e.Body1(cc_);
+        else e.Body(cc_);
+        out_ << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
+             << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
+             << "    } catch (const std::exception& e) {\n"
+             << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", e.what());\n"
+             << "    } catch (...) {\n"
+             << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", \"exception of a non-std::exception type\");\n"
+             << "    }\n  }\n";
+      }
     });
     for (size_t i = 0; i < cc.out_edges.size(); ++i) {
-      out_ << "  dfc::rt::RecordWriter<" << RowTypeOfNode(g_.edges[cc.out_edges[i]].from) << "> out" << i << "_;\n";
+      out_ << "  dfc::rt::RecordWriter<" << RowType(EdgeSchema(cc.out_edges[i])) << "> out" << i << "_;\n";
     }
     out_ << "};\n\n";
   }
@@ -357,7 +388,7 @@ class Generator {
       diags_.Error(n.ParamLoc("connector"), "source connector '" + connector + "' has no code generator");
     }
     out_ << "    Publish();\n    if (!ShouldStop()) dfc_Watermark(dfc::rt::kMaxWatermark);\n  }\n";
-    out_ << "  void Tick() {\n    const int64_t now = ctx().clock()->NowNanos();\n";
+    out_ << "  void Tick() {\n    dfc_TickOps();\n    const int64_t now = ctx().clock()->NowNanos();\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now);\n";
     EmitSourceWatermarks(cc, n);
     out_ << "  }\n  void FlushAll() {";

@@ -12,6 +12,7 @@
 //                  order, before the watermark is forwarded (fire windows/timers here: results
 //                  precede their watermark)
 //   OnEndOfInput() statements run once after the final watermark (emit what is left)
+//   OnTick()       statements run about every buffer timeout (processing-time windows fire here)
 //   Close()        statements in the chain's Close() (close sinks)
 // A new op is one emitter class plus one line in MakeEmitter (ops_*.cc). Emitters write only
 // through CodegenContext, so user text is always escaped (Lit) or sanitized (Ident).
@@ -56,6 +57,7 @@ class CodegenContext {
   int k() const { return k_; }                      // position in the chain
   std::string ks() const { return std::to_string(k_); }
   int in_schema() const;                            // schema of the (first) input
+  int in_schema(int input) const;                   // schema of input `input` (two-input ops)
   std::string in_type() const { return RowType(in_schema()); }
   std::string out_type() const { return RowType(node().out_schema); }
 
@@ -75,6 +77,10 @@ class CodegenContext {
   // Statement passing `value` (an lvalue of out_type()) to the rest of the chain, with timestamp
   // expression `ts` (default: the variable `ts`).
   std::string Next(const std::string& value, const std::string& ts = "ts") const;
+  // Statement passing `value` (an lvalue of in_type()) to the op's late-data stream (the edges
+  // to its late_output node); empty when it has none.
+  std::string SideNext(const std::string& value, const std::string& ts = "ts") const;
+  bool has_side_output() const { return !side_writers_.empty(); }
   // Statement counting `n` output records of this operator (numRecordsOut).
   std::string CountOut(const std::string& n = "1") const { return "out_[" + ks() + "] += " + n + ";"; }
 
@@ -82,11 +88,13 @@ class CodegenContext {
   void EmitUserCode(const ir::UserFunction& fn);
 
   // ---- set by the generator ----
-  void SetOperator(int node, int k, std::string next_prefix, std::vector<std::string> writers) {
+  void SetOperator(int node, int k, std::string next_prefix, std::vector<std::string> writers,
+                   std::vector<std::string> side_writers = {}) {
     node_ = node;
     k_ = k;
     next_prefix_ = std::move(next_prefix);
     writers_ = std::move(writers);
+    side_writers_ = std::move(side_writers);
   }
 
  private:
@@ -97,6 +105,7 @@ class CodegenContext {
   int k_ = 0;
   std::string next_prefix_;           // "op3" when there is a next operator, else ""
   std::vector<std::string> writers_;  // writer member names at the chain tail
+  std::vector<std::string> side_writers_;  // writers of the tail's late-data edges
 };
 
 class OpEmitter {
@@ -106,8 +115,13 @@ class OpEmitter {
   virtual void Members(CodegenContext& c) {}
   virtual void Open(CodegenContext& c) {}
   virtual void Body(CodegenContext& c) = 0;
+  // Two-input ops (joins; always chain heads): Body1() is the body of
+  // `void opK_in1(In1T& v, int64_t ts)`, called for the records of input 1.
+  virtual bool TwoInputs() const { return false; }
+  virtual void Body1(CodegenContext& c) {}
   virtual void OnWatermark(CodegenContext& c) {}
   virtual void OnEndOfInput(CodegenContext& c) {}
+  virtual void OnTick(CodegenContext& c) {}  // about every buffer timeout: processing-time firing
   virtual void Flush(CodegenContext& c) {}  // on idle: flush buffered output (sinks)
   virtual void Close(CodegenContext& c) {}
 };

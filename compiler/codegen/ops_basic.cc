@@ -134,7 +134,8 @@ std::unique_ptr<OpEmitter> MakeEventTimeEmitter(const ir::Node& n);  // ops_wind
 
 std::unique_ptr<OpEmitter> MakeEmitter(const ir::Node& n) {
   if (auto e = MakeEventTimeEmitter(n)) return e;
-  if (n.op == "source" || n.op == "key_by" || n.op == "union") return std::make_unique<PassThrough>();
+  if (n.op == "source" || n.op == "key_by" || n.op == "union" || n.op == "late_output")
+    return std::make_unique<PassThrough>();
   if (n.op == "filter") return std::make_unique<Filter>();
   if (n.op == "select") return std::make_unique<Select>();
   if (n.op == "map") return std::make_unique<Map>();

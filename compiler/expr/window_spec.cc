@@ -1,5 +1,6 @@
 #include "compiler/expr/window_spec.h"
 
+#include <algorithm>
 #include <cctype>
 #include <numeric>
 
@@ -103,68 +104,182 @@ std::optional<WatermarkSpec> ParseWatermarkSpec(const ir::Node& n, const ir::Sch
   return spec;
 }
 
+std::optional<int64_t> ParseSignedDurationMs(std::string_view text) {
+  while (!text.empty() && text[0] == ' ') text.remove_prefix(1);
+  const bool negative = !text.empty() && text[0] == '-';
+  std::optional<int64_t> ms = ParseDurationMs(negative ? text.substr(1) : text);
+  if (!ms) return std::nullopt;
+  return negative ? -*ms : *ms;
+}
+
+std::vector<int> ParseKeyFields(const ir::Node& n, const char* param, const ir::Schema& in, Diagnostics& diags) {
+  std::vector<int> fields;
+  const Value* key = n.Param(param);
+  if (!key) return fields;
+  std::vector<const Value*> items;
+  if (key->is_string()) items.push_back(key);
+  else if (key->is_array()) for (const auto& it : key->items) items.push_back(it.get());
+  else diags.Error(key->loc, std::string("parameter '") + param + "' must be a string or an array of strings");
+  for (const Value* it : items) {
+    const int f = it->is_string() ? in.FieldIndex(it->str) : -1;
+    if (!it->is_string()) {
+      diags.Error(it->loc, std::string("parameter '") + param + "' must contain strings");
+    } else if (f < 0) {
+      diags.Error(it->loc, "unknown key field '" + it->str + "'" + DidYouMean(it->str, in.FieldNames()) + " in " +
+                               in.ToString());
+    } else {
+      fields.push_back(f);
+    }
+  }
+  return fields;
+}
+
+std::optional<WindowSpec> ParseWindowSpec(const ir::Node& n, Diagnostics& diags, bool allow_global) {
+  const int errors = diags.num_errors();
+  WindowSpec spec;
+  const Value* w = n.Param("window");
+  const std::string kinds = allow_global ? "\"tumbling\", \"sliding\", \"session\" or \"global\""
+                                         : "\"tumbling\", \"sliding\" or \"session\"";
+  if (!w || !w->is_object()) {
+    diags.Error(w ? w->loc : n.loc, n.op + " needs 'window': {\"type\": \"tumbling\", \"size\": \"10s\"}, "
+                                    "{\"type\": \"sliding\", \"size\": \"10s\", \"slide\": \"2s\"}, "
+                                    "{\"type\": \"session\", \"gap\": \"30s\"}" +
+                                    std::string(allow_global ? " or {\"type\": \"global\", \"trigger\": {\"count\": 100}}" : ""));
+    return std::nullopt;
+  }
+  const Value* type = w->Get("type");
+  const std::string t = type && type->is_string() ? type->str : "";
+  if (t == "tumbling") spec.kind = WindowSpec::Kind::kTumbling;
+  else if (t == "sliding") spec.kind = WindowSpec::Kind::kSliding;
+  else if (t == "session") spec.kind = WindowSpec::Kind::kSession;
+  else if (t == "global" && allow_global) spec.kind = WindowSpec::Kind::kGlobal;
+  else {
+    diags.Error(type ? type->loc : w->loc, "window 'type' must be " + kinds +
+                                               (t == "global" ? " (a join needs time windows)" : ""));
+    return std::nullopt;
+  }
+  std::vector<std::string> keys = {"type"};
+  switch (spec.kind) {
+    case WindowSpec::Kind::kTumbling: keys.insert(keys.end(), {"size", "offset", "time"}); break;
+    case WindowSpec::Kind::kSliding: keys.insert(keys.end(), {"size", "slide", "offset", "time"}); break;
+    case WindowSpec::Kind::kSession: keys.insert(keys.end(), {"gap", "time"}); break;
+    case WindowSpec::Kind::kGlobal: keys.insert(keys.end(), {"trigger"}); break;
+  }
+  for (const json::Member& m : w->members) {
+    if (std::find(keys.begin(), keys.end(), m.key) != keys.end()) continue;
+    std::string list;
+    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+    diags.Error(m.key_loc, "unknown key '" + m.key + "' in a " + t + " window (" + list + ")" + DidYouMean(m.key, keys));
+  }
+  if (const Value* tm = w->Get("time")) {
+    if (tm->is_string() && (tm->str == "event" || tm->str == "processing")) {
+      spec.processing_time = tm->str == "processing";
+    } else {
+      diags.Error(tm->loc, "window 'time' must be \"event\" (default) or \"processing\"");
+    }
+  }
+  if (spec.kind == WindowSpec::Kind::kTumbling || spec.kind == WindowSpec::Kind::kSliding) {
+    auto size = DurationMember(*w, "size", true, "window", diags);
+    auto slide = spec.sliding() ? DurationMember(*w, "slide", true, "window", diags) : size;
+    std::optional<int64_t> offset = 0;
+    if (const Value* o = w->Get("offset")) {
+      offset = o->is_string() ? ParseSignedDurationMs(o->str) : std::nullopt;
+      if (!offset) diags.Error(o->loc, "'offset' must be a duration like \"1s\" or \"-1s\"");
+    }
+    if (size && *size <= 0) diags.Error(w->Get("size")->loc, "window 'size' must be positive");
+    if (spec.sliding() && slide && *slide <= 0) diags.Error(w->Get("slide")->loc, "window 'slide' must be positive");
+    if (size && slide && *size > 0 && *slide > 0) {
+      spec.size = *size;
+      spec.slide = *slide;
+      if (offset) {
+        spec.offset = *offset;
+        if ((spec.offset < 0 ? -spec.offset : spec.offset) >= spec.slide)
+          diags.Error(w->Get("offset")->loc, std::string("|offset| must be smaller than the window ") +
+                                                 (spec.sliding() ? "slide" : "size"));
+      }
+    }
+  } else if (spec.kind == WindowSpec::Kind::kSession) {
+    auto gap = DurationMember(*w, "gap", true, "session window", diags);
+    if (gap && *gap <= 0) diags.Error(w->Get("gap")->loc, "session 'gap' must be positive");
+    if (gap) spec.gap = *gap;
+  } else {
+    const Value* tr = w->Get("trigger");
+    const Value* count = tr && tr->is_object() ? tr->Get("count") : nullptr;
+    if (!tr || !tr->is_object() || !count) {
+      diags.Error(tr ? tr->loc : w->loc, "a global window needs a trigger: \"trigger\": {\"count\": N}");
+    } else {
+      for (const json::Member& m : tr->members) {
+        if (m.key != "count" && m.key != "purge" && m.key != "fire_at_end")
+          diags.Error(m.key_loc, "unknown trigger key '" + m.key + "' (count, purge, fire_at_end)");
+      }
+      if (!count->is_integer || count->integer <= 0) {
+        diags.Error(count->loc, "trigger 'count' must be a positive integer");
+      } else {
+        spec.count = count->integer;
+      }
+      for (const char* flag : {"purge", "fire_at_end"}) {
+        const Value* f = tr->Get(flag);
+        if (!f) continue;
+        if (!f->is_bool()) {
+          diags.Error(f->loc, std::string("trigger '") + flag + "' must be true or false");
+          continue;
+        }
+        (std::string(flag) == "purge" ? spec.purge : spec.fire_at_end) = f->bool_value;
+      }
+    }
+  }
+  if (const Value* l = n.Param("allowed_lateness")) {
+    std::optional<int64_t> ms = l->is_string() ? ParseDurationMs(l->str) : std::nullopt;
+    if (!ms) {
+      diags.Error(l->loc, "'allowed_lateness' must be a duration like \"5s\"");
+    } else if (!spec.event_time()) {
+      diags.Error(l->loc, std::string("'allowed_lateness' needs an event-time window: ") +
+                              (spec.time_window() ? "processing-time" : "global") + " windows have no late data");
+    } else {
+      spec.allowed_lateness = *ms;
+    }
+  }
+  if (const Value* lo = n.Param("late_output")) {
+    if (!lo->is_string() || lo->str.empty()) {
+      diags.Error(lo->loc, "'late_output' must be the id of the late-data stream, e.g. \"late_bids\"");
+    } else if (!spec.event_time()) {
+      diags.Error(lo->loc, std::string("'late_output' needs an event-time window: ") +
+                               (spec.time_window() ? "processing-time" : "global") + " windows have no late data");
+    } else {
+      spec.late_output = lo->str;
+    }
+  }
+  if (diags.num_errors() > errors) return std::nullopt;
+  return spec;
+}
+
+std::optional<IntervalSpec> ParseIntervalSpec(const ir::Node& n, Diagnostics& diags) {
+  IntervalSpec spec;
+  bool ok = true;
+  for (const char* key : {"lower", "upper"}) {
+    const Value* v = n.Param(key);
+    std::optional<int64_t> ms = v && v->is_string() ? ParseSignedDurationMs(v->str) : std::nullopt;
+    if (!ms) {
+      diags.Error(v ? v->loc : n.loc, std::string(v ? "" : "missing ") + "'" + key +
+                                          "' must be a duration like \"-5s\" or \"2s\" (bound of right.ts - left.ts)");
+      ok = false;
+      continue;
+    }
+    (std::string(key) == "lower" ? spec.lower : spec.upper) = *ms;
+  }
+  if (ok && spec.lower > spec.upper) {
+    diags.Error(n.ParamLoc("lower"), "interval join: 'lower' must not be greater than 'upper'");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return spec;
+}
+
 std::optional<WindowAggSpec> ParseWindowAggSpec(const ir::Node& n, const ir::Schema& in, Diagnostics& diags) {
   const int errors = diags.num_errors();
   WindowAggSpec spec;
-  // key: a string or an array of strings (optional: no key = one global group).
-  if (const Value* key = n.Param("key")) {
-    std::vector<const Value*> items;
-    if (key->is_string()) items.push_back(key);
-    else if (key->is_array()) for (const auto& it : key->items) items.push_back(it.get());
-    else diags.Error(key->loc, "parameter 'key' must be a string or an array of strings");
-    for (const Value* it : items) {
-      const int f = it->is_string() ? in.FieldIndex(it->str) : -1;
-      if (!it->is_string()) {
-        diags.Error(it->loc, "parameter 'key' must contain strings");
-      } else if (f < 0) {
-        diags.Error(it->loc, "unknown key field '" + it->str + "'" + DidYouMean(it->str, in.FieldNames()) + " in " +
-                                 in.ToString());
-      } else {
-        spec.key_fields.push_back(f);
-      }
-    }
-  }
-  // window
-  const Value* w = n.Param("window");
-  if (!w || !w->is_object()) {
-    diags.Error(w ? w->loc : n.loc, "window_aggregate needs 'window': {\"type\": \"tumbling\", \"size\": \"10s\"} or "
-                                    "{\"type\": \"sliding\", \"size\": \"10s\", \"slide\": \"2s\"}");
-  } else {
-    const Value* type = w->Get("type");
-    const std::string t = type && type->is_string() ? type->str : "";
-    if (t != "tumbling" && t != "sliding") {
-      diags.Error(type ? type->loc : w->loc, "window 'type' must be \"tumbling\" or \"sliding\"");
-    } else {
-      spec.sliding = t == "sliding";
-      for (const json::Member& m : w->members) {
-        if (m.key != "type" && m.key != "size" && m.key != "offset" && (m.key != "slide" || !spec.sliding))
-          diags.Error(m.key_loc, "unknown key '" + m.key + "' in a " + t + " window (type, size, " +
-                                     (spec.sliding ? "slide, " : "") + "offset)");
-      }
-      auto size = DurationMember(*w, "size", true, "window", diags);
-      auto slide = spec.sliding ? DurationMember(*w, "slide", true, "window", diags) : size;
-      std::optional<int64_t> offset = 0;
-      bool negative = false;
-      if (const Value* o = w->Get("offset")) {
-        std::string s = o->is_string() ? o->str : "";
-        negative = !s.empty() && s[0] == '-';
-        offset = o->is_string() ? ParseDurationMs(negative ? std::string_view(s).substr(1) : s) : std::nullopt;
-        if (!offset) diags.Error(o->loc, "'offset' must be a duration like \"1s\" or \"-1s\"");
-      }
-      if (size && *size <= 0) diags.Error(w->Get("size")->loc, "window 'size' must be positive");
-      if (spec.sliding && slide && *slide <= 0) diags.Error(w->Get("slide")->loc, "window 'slide' must be positive");
-      if (size && slide && *size > 0 && *slide > 0) {
-        spec.size = *size;
-        spec.slide = *slide;
-        if (offset) {
-          spec.offset = negative ? -*offset : *offset;
-          if ((spec.offset < 0 ? -spec.offset : spec.offset) >= spec.slide)
-            diags.Error(w->Get("offset")->loc, std::string("|offset| must be smaller than the window ") +
-                                                   (spec.sliding ? "slide" : "size"));
-        }
-      }
-    }
-  }
+  spec.key_fields = ParseKeyFields(n, "key", in, diags);
+  if (std::optional<WindowSpec> w = ParseWindowSpec(n, diags)) spec.window = *w;
   // aggregates: "FN(arg) [AS name]"
   const Value* aggs = n.Param("aggregates");
   if (!aggs || !aggs->is_array() || aggs->items.empty()) {
@@ -180,7 +295,8 @@ std::optional<WindowAggSpec> ParseWindowAggSpec(const ir::Node& n, const ir::Sch
       const size_t open = s.find('(');
       const size_t close = s.rfind(')');
       if (open == std::string::npos || close == std::string::npos || close < open) {
-        diags.Error(item.loc, "expected an aggregate call FN(arg) [AS name] with FN one of COUNT, SUM, MIN, MAX, AVG");
+        diags.Error(item.loc, "expected an aggregate call FN(arg) [AS name] with FN one of COUNT, SUM, MIN, MAX, AVG, "
+                              "FIRST_VALUE, LAST_VALUE");
         continue;
       }
       std::string fname = s.substr(0, open);
@@ -188,13 +304,28 @@ std::optional<WindowAggSpec> ParseWindowAggSpec(const ir::Node& n, const ir::Sch
       size_t b = fname.find_first_not_of(' ');
       fname = Upper(b == std::string::npos ? "" : fname.substr(b));
       AggregateSpec a;
+      std::string arg_text = s.substr(open + 1, close - open - 1);
+      size_t arg_offset = open + 1;
+      {
+        // COUNT(DISTINCT x)
+        size_t b0 = arg_text.find_first_not_of(' ');
+        if (fname == "COUNT" && b0 != std::string::npos && Upper(arg_text.substr(b0, 9)) == "DISTINCT " ) {
+          fname = "COUNT_DISTINCT";
+          arg_text = arg_text.substr(b0 + 9);
+          arg_offset += b0 + 9;
+        }
+      }
       if (fname == "COUNT") a.fn = AggFn::kCount;
+      else if (fname == "COUNT_DISTINCT") a.fn = AggFn::kCountDistinct;
+      else if (fname == "FIRST_VALUE") a.fn = AggFn::kFirstValue;
+      else if (fname == "LAST_VALUE") a.fn = AggFn::kLastValue;
       else if (fname == "SUM") a.fn = AggFn::kSum;
       else if (fname == "MIN") a.fn = AggFn::kMin;
       else if (fname == "MAX") a.fn = AggFn::kMax;
       else if (fname == "AVG") a.fn = AggFn::kAvg;
       else {
-        diags.Error(item.loc.Shifted(0), "unknown aggregate function '" + fname + "' (COUNT, SUM, MIN, MAX, AVG)");
+        diags.Error(item.loc.Shifted(0), "unknown aggregate function '" + fname +
+                                               "' (COUNT, COUNT(DISTINCT x), SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE)");
         continue;
       }
       // The rest after ')': empty or AS name.
@@ -213,7 +344,7 @@ std::optional<WindowAggSpec> ParseWindowAggSpec(const ir::Node& n, const ir::Sch
       } else {
         a.name = "EXPR$" + std::to_string(i);
       }
-      const std::string arg = s.substr(open + 1, close - open - 1);
+      const std::string& arg = arg_text;
       const bool star = arg.find_first_not_of(' ') != std::string::npos &&
                         arg.substr(arg.find_first_not_of(' '), 1) == "*" &&
                         arg.find_first_not_of(' ', arg.find_first_not_of(' ') + 1) == std::string::npos;
@@ -224,10 +355,12 @@ std::optional<WindowAggSpec> ParseWindowAggSpec(const ir::Node& n, const ir::Sch
         }
       } else {
         SourceLoc l = item.loc;
-        if (l.col > 0) l.col += static_cast<int>(open + 1);
+        if (l.col > 0) l.col += static_cast<int>(arg_offset);
         a.arg = ParseExpr(arg, l, diags);
         if (!a.arg || !TypeCheck(*a.arg, in, diags)) continue;
-        if (a.fn != AggFn::kCount && a.fn != AggFn::kMin && a.fn != AggFn::kMax && !a.arg->type.IsNumeric()) {
+        const bool any_type = a.fn == AggFn::kCount || a.fn == AggFn::kMin || a.fn == AggFn::kMax ||
+                              a.fn == AggFn::kCountDistinct || a.fn == AggFn::kFirstValue || a.fn == AggFn::kLastValue;
+        if (!any_type && !a.arg->type.IsNumeric()) {
           diags.Error(a.arg->loc, fname + " needs a numeric argument, got " + a.arg->type.ToString());
           continue;
         }
@@ -237,7 +370,10 @@ std::optional<WindowAggSpec> ParseWindowAggSpec(const ir::Node& n, const ir::Sch
         }
       }
       switch (a.fn) {
-        case AggFn::kCount: a.type.kind = ir::TypeKind::kBigint; break;
+        case AggFn::kCount:
+        case AggFn::kCountDistinct: a.type.kind = ir::TypeKind::kBigint; break;
+        case AggFn::kFirstValue:
+        case AggFn::kLastValue: a.type = a.arg->type; break;
         case AggFn::kAvg: a.type.kind = ir::TypeKind::kDouble; break;
         case AggFn::kSum:
           a.type.kind = a.arg->type.kind == ir::TypeKind::kDouble ? ir::TypeKind::kDouble : ir::TypeKind::kBigint;
@@ -256,6 +392,7 @@ ir::Schema WindowAggOutput(const WindowAggSpec& spec, const ir::Schema& in, cons
   ir::Schema s;
   s.loc = loc;
   for (int f : spec.key_fields) s.fields.push_back(in.fields[f]);
+  if (spec.window.time_window()) {
   ir::Field ws, we;
   ws.name = "window_start";
   we.name = "window_end";
@@ -263,6 +400,7 @@ ir::Schema WindowAggOutput(const WindowAggSpec& spec, const ir::Schema& in, cons
   ws.loc = we.loc = loc;
   s.fields.push_back(ws);
   s.fields.push_back(we);
+  }
   for (const AggregateSpec& a : spec.aggregates) {
     ir::Field f;
     f.name = a.name;

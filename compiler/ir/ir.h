@@ -84,7 +84,8 @@ struct Node {
   std::vector<Projection> projections;  // select
   std::vector<int> key_fields;       // key_by: fields of the input schema; also carried by the
                                      // keyed stream's consumers (reduce...)
-  std::optional<UserFunction> fn;    // map / flat_map / reduce
+  std::vector<int> right_key_fields;  // two-input keyed ops (joins): the key of input 1
+  std::optional<UserFunction> fn;    // map / flat_map / reduce / window_reduce / window_process / joins
   int chain = -1;                    // index into Graph::chains
 
   // A string parameter, or `def` when absent.

@@ -204,6 +204,14 @@ class Inference {
       InferUnion(n);
     } else if (n.op == "window_aggregate") {
       InferWindowAggregate(n);
+    } else if (n.op == "window_reduce" || n.op == "window_process") {
+      InferWindowUdf(n);
+    } else if (n.op == "window_join" || n.op == "interval_join") {
+      InferJoin(n);
+    } else if (n.op == "late_output") {
+      // The window's input rows (a window whose spec failed to parse has no type: skip).
+      const Node& win = g_.nodes[n.inputs[0]];
+      if (!win.inputs.empty() && win.inputs[0] >= 0) n.out_schema = g_.nodes[win.inputs[0]].out_schema;
     } else {
       bool present = false;
       const int t = TypeParam(n, &present);
@@ -439,12 +447,151 @@ class Inference {
     n.out_schema = InputSchema(n);
   }
 
+  // Whether the rows of node `i` carry event timestamps: sources with a "watermark" (or the
+  // nexmark connector's built-in one), window and join results; other ops keep their inputs'.
+  bool HasEventTime(int i) const {
+    const Node& n = g_.nodes[i];
+    if (n.op == "source") return n.Param("watermark") || n.StrParam("connector") == "nexmark";
+    if (n.op == "window_aggregate" || n.op == "window_reduce" || n.op == "window_process" ||
+        n.op == "window_join" || n.op == "interval_join")
+      return true;
+    if (n.op == "late_output") return true;
+    for (int in : n.inputs)
+      if (in < 0 || !HasEventTime(in)) return false;
+    return !n.inputs.empty();
+  }
+
+  // The first source upstream of `i` without event time (for the message), or "".
+  std::string SourceWithoutEventTime(int i) const {
+    const Node& n = g_.nodes[i];
+    if (n.op == "source") return HasEventTime(i) ? "" : n.id;
+    if (HasEventTime(i)) return "";
+    for (int in : n.inputs) {
+      if (in < 0) continue;
+      std::string s = SourceWithoutEventTime(in);
+      if (!s.empty()) return s;
+    }
+    return "";
+  }
+
+  // Event-time windows and joins need timestamps on every input.
+  bool CheckEventTimeInputs(const Node& n, bool event_time) {
+    if (!event_time) return true;
+    for (int in : n.inputs) {
+      if (in < 0 || HasEventTime(in)) continue;
+      std::string src = SourceWithoutEventTime(in);
+      diags_.Error(n.loc, n.op + " '" + n.id + "' works on event time but its input has no event timestamps: give source '" +
+                              src + "' a \"watermark\"" +
+                              (n.op == "interval_join" || n.op == "window_join" ? "" : " (or use \"time\": \"processing\")"));
+      return false;
+    }
+    return true;
+  }
+
+  std::string DerivedName(const Node& n) const {
+    std::string name = n.id;
+    for (int k = 1; g_.FindSchema(name) >= 0; ++k) name = n.id + "_row" + (k > 1 ? std::to_string(k) : "");
+    return name;
+  }
+
+  // window_reduce: out = the input type (the reduced row). window_process: out = `type`
+  // (required). Both: key_fields = the key, Node::fn = the UDF.
+  void InferWindowUdf(Node& n) {
+    const Schema& in = g_.schemas[InputSchema(n)];
+    const int errors = diags_.num_errors();
+    std::vector<int> key = ParseKeyFields(n, "key", in, diags_);
+    std::optional<WindowSpec> w = ParseWindowSpec(n, diags_);
+    bool present = false;
+    const int t = TypeParam(n, &present);
+    if (n.op == "window_process" && !present)
+      diags_.Error(n.loc, "window_process needs 'type': the row type its function emits");
+    if (n.op == "window_reduce" && present && t >= 0 && t != InputSchema(n))
+      diags_.Error(n.ParamLoc("type"), "window_reduce emits its input type '" + in.name + "'; drop 'type'");
+    if (diags_.num_errors() > errors || !w) return;
+    if (!CheckEventTimeInputs(n, w->event_time())) return;
+    n.key_fields = std::move(key);
+    SetFn(n);
+    n.out_schema = n.op == "window_reduce" ? InputSchema(n) : t;
+  }
+
+  // window_join / interval_join: keys on both sides (same types, so equal keys hash alike); out =
+  // `type` with a `fn` Out(const L&, const R&), else the left columns then the right ones (a
+  // right column whose name is taken gets the first free suffix 0, 1, ... as in Flink SQL).
+  void InferJoin(Node& n) {
+    const Schema& l = g_.schemas[InputSchema(n, 0)];
+    const Schema& r = g_.schemas[InputSchema(n, 1)];
+    const int errors = diags_.num_errors();
+    const bool same = n.Param("key") != nullptr;
+    std::vector<int> lk = ParseKeyFields(n, same ? "key" : "left_key", l, diags_);
+    std::vector<int> rk = ParseKeyFields(n, same ? "key" : "right_key", r, diags_);
+    if (diags_.num_errors() == errors) {
+      if (lk.size() != rk.size()) {
+        diags_.Error(n.ParamLoc("right_key"), "left_key has " + std::to_string(lk.size()) + " columns but right_key has " +
+                                                  std::to_string(rk.size()));
+      } else if (lk.empty()) {
+        diags_.Error(n.loc, n.op + " needs at least one key column");
+      } else {
+        for (size_t i = 0; i < lk.size(); ++i) {
+          if (l.fields[lk[i]].type != r.fields[rk[i]].type)
+            diags_.Error(n.ParamLoc(same ? "key" : "right_key"),
+                         "join key column " + std::to_string(i + 1) + " is " + l.fields[lk[i]].type.ToString() +
+                             " on the left ('" + l.fields[lk[i]].name + "') but " + r.fields[rk[i]].type.ToString() +
+                             " on the right ('" + r.fields[rk[i]].name + "'): CAST one side in a select first");
+        }
+      }
+    }
+    bool event_time = true;
+    if (n.op == "window_join") {
+      std::optional<WindowSpec> w = ParseWindowSpec(n, diags_, /*allow_global=*/false);
+      if (w && !w->late_output.empty()) diags_.Error(n.ParamLoc("late_output"), "window_join has no late_output");
+      if (w) event_time = w->event_time();
+    } else {
+      ParseIntervalSpec(n, diags_);
+    }
+    bool present = false;
+    const int t = TypeParam(n, &present);
+    const bool has_fn = n.Param("fn") != nullptr;
+    if (has_fn && !present) diags_.Error(n.ParamLoc("fn"), n.op + " with 'fn' needs 'type': the row type fn returns");
+    if (present && !has_fn) diags_.Error(n.ParamLoc("type"), n.op + " with 'type' needs 'fn' (Out(const Left&, const Right&))");
+    if (diags_.num_errors() > errors) return;
+    if (!CheckEventTimeInputs(n, event_time)) return;
+    n.key_fields = std::move(lk);
+    n.right_key_fields = std::move(rk);
+    if (has_fn) {
+      SetFn(n);
+      n.out_schema = t;
+      return;
+    }
+    Schema result;
+    result.loc = n.loc;
+    for (const ir::Field& f : l.fields) result.fields.push_back(f);
+    for (const ir::Field& f : r.fields) {
+      ir::Field g = f;
+      auto taken = [&](const std::string& name) {
+        for (const auto& x : result.fields)
+          if (x.name == name) return true;
+        return false;
+      };
+      if (taken(g.name)) {
+        int k = 0;
+        while (taken(f.name + std::to_string(k))) ++k;
+        g.name = f.name + std::to_string(k);
+      }
+      result.fields.push_back(std::move(g));
+    }
+    result.name = DerivedName(n);
+    result.derived = true;
+    n.out_schema = static_cast<int>(g_.schemas.size());
+    g_.schemas.push_back(std::move(result));
+  }
+
   // window_aggregate (compiler/expr/window_spec.h): out = key columns, window_start, window_end,
   // aggregates, a derived schema named after the node id; key_fields = the key (HASH edge).
   void InferWindowAggregate(Node& n) {
     const Schema& in = g_.schemas[InputSchema(n)];
     std::optional<WindowAggSpec> spec = ParseWindowAggSpec(n, in, diags_);
     if (!spec) return;
+    if (!CheckEventTimeInputs(n, spec->window.event_time())) return;
     Schema result = WindowAggOutput(*spec, in, n.loc);
     for (size_t i = 0; i < result.fields.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {

@@ -19,9 +19,13 @@ bool IsNonParallelSource(const ir::Node& n) {
 }
 
 // A window without a key (Flink's windowAll) sees the whole stream: one subtask.
-bool IsNonKeyedWindow(const ir::Node& n) { return n.op == "window_aggregate" && n.key_fields.empty(); }
 
-bool IsKeyed(const ir::Node& n) { return n.op == "key_by" || (n.op == "window_aggregate" && !n.key_fields.empty()); }
+bool IsWindowOp(const ir::Node& n) {
+  return n.op == "window_aggregate" || n.op == "window_reduce" || n.op == "window_process";
+}
+bool IsJoin(const ir::Node& n) { return n.op == "window_join" || n.op == "interval_join"; }
+bool IsNonKeyedWindow(const ir::Node& n) { return IsWindowOp(n) && n.key_fields.empty(); }
+bool IsKeyed(const ir::Node& n) { return n.op == "key_by" || IsJoin(n) || (IsWindowOp(n) && !n.key_fields.empty()); }
 
 }  // namespace
 
@@ -42,6 +46,10 @@ absl::Status Partition(ir::Graph& g, PassContext& ctx) {
       n.parallelism = 1;
     }
   }
+  // A window's late-data stream runs beside it (same parallelism: a FORWARD edge).
+  for (auto& n : g.nodes) {
+    if (n.op == "late_output" && !n.inputs.empty() && n.inputs[0] >= 0) n.parallelism = g.nodes[n.inputs[0]].parallelism;
+  }
   g.edges.clear();
   for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
     const ir::Node& to = g.nodes[i];
@@ -53,7 +61,7 @@ absl::Status Partition(ir::Graph& g, PassContext& ctx) {
       e.to_input = k;
       if (IsKeyed(to)) {
         e.partitioning = ir::Partitioning::kHash;
-        e.key_fields = to.key_fields;
+        e.key_fields = k == 1 && IsJoin(to) ? to.right_key_fields : to.key_fields;
       } else if (from.parallelism == to.parallelism) {
         e.partitioning = ir::Partitioning::kForward;
       } else {

@@ -91,6 +91,7 @@ class Verifier {
   }
 
   void Run() {
+    AddLateOutputs();
     CheckConfig();
     CheckIds();
     for (size_t i = 0; i < g_.nodes.size(); ++i) CheckNode(g_.nodes[i]);
@@ -99,6 +100,30 @@ class Verifier {
   }
 
  private:
+  // A window op's "late_output": "<id>" names a stream of its late records that other nodes
+  // read like any node: it becomes a node of op late_output whose input is the window.
+  void AddLateOutputs() {
+    const size_t n = g_.nodes.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (g_.nodes[i].op == "late_output" && g_.nodes[i].params) {
+        diags_.Error(g_.nodes[i].ParamLoc("op"), "op 'late_output' is not written as a node: give the window op "
+                                                 "\"late_output\": \"<id>\" and use that id as an input");
+      }
+      const Value* lo = g_.nodes[i].params ? g_.nodes[i].Param("late_output") : nullptr;
+      if (!lo || !lo->is_string() || lo->str.empty()) continue;  // infer-types reports a bad value
+      ir::Node late;
+      late.id = lo->str;
+      late.name = lo->str;
+      late.op = "late_output";
+      late.input_ids = {g_.nodes[i].id};
+      late.input_locs = {lo->loc};
+      late.loc = lo->loc;
+      late.parallelism = g_.nodes[i].parallelism;
+      g_.nodes.push_back(std::move(late));
+      ids_.push_back(lo->str);
+    }
+  }
+
   void CheckIds() {
     std::map<std::string, int> first;  // lookup only; never iterated
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
@@ -244,8 +269,17 @@ class Verifier {
       GetString(n, "where", true);
     } else if (n.op == "key_by") {
       CheckKey(n);
-    } else if (n.op == "window_aggregate") {
+    } else if (n.op == "window_aggregate" || n.op == "window_reduce" || n.op == "window_process") {
       if (n.Param("key")) CheckKey(n);  // no key: one window for the whole stream (windowAll)
+      if (n.op != "window_aggregate") GetString(n, "fn", true);
+    } else if (n.op == "window_join" || n.op == "interval_join") {
+      if (n.Param("key")) {
+        CheckKey(n);
+        if (n.Param("left_key") || n.Param("right_key"))
+          diags_.Error(n.ParamLoc("key"), "give either 'key' (the same columns on both sides) or 'left_key' and 'right_key'");
+      } else if (!n.Param("left_key") || !n.Param("right_key")) {
+        Missing(n, "key", " (or 'left_key' and 'right_key'): joins are keyed");
+      }
     } else if (n.op == "map" || n.op == "flat_map" || n.op == "reduce") {
       GetString(n, "fn", true);
     }
