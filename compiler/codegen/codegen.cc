@@ -307,6 +307,10 @@ class Generator {
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.Flush();\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.Flush(cc_); });
       out_ << "  }\n";
+      out_ << "  void OnWatermarkStatus(bool idle) override {\n    Publish();\n";
+      for (size_t i = 0; i < cc.out_edges.size(); ++i)
+        out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermarkStatus, idle ? 1 : 0);\n";
+      out_ << "  }\n";
       out_ << "  void OnTick(int64_t now_ns) override {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now_ns);\n";
@@ -412,6 +416,20 @@ class Generator {
       out_ << "    if (now >= dfc_wm_next_ns_) {\n      dfc_wm_next_ns_ = now + " << *interval * 1'000'000
            << "LL;\n      EmitWatermark();\n    }\n";
     }
+    if (spec->idleness_ms > 0) {
+      // Idleness (Flink's withIdleness): no record for that long -> tell downstream this source
+      // holds no watermark back; the next record makes it active again (dfc_Active()).
+      out_ << "    if (dfc_last_rec_ns_ == 0) dfc_last_rec_ns_ = now;  // the idle timeout starts with the source\n"
+           << "    if (!dfc_idle_ && now - dfc_last_rec_ns_ >= " << spec->idleness_ms * 1'000'000 << "LL) {\n"
+           << "      dfc_idle_ = true;\n      Publish();\n";
+      for (size_t i = 0; i < cc.out_edges.size(); ++i)
+        out_ << "      out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermarkStatus, 1);\n";
+      out_ << "    }\n";
+    }
+    out_ << "  }\n  bool dfc_idle_ = false;\n  int64_t dfc_last_rec_ns_ = 0;\n"
+         << "  void dfc_Active() {\n    dfc_idle_ = false;\n";
+    for (size_t i = 0; i < cc.out_edges.size(); ++i)
+      out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermarkStatus, 0);\n";
     out_ << "  }\n  int64_t dfc_wm_max_ = INT64_MIN, dfc_wm_last_ = INT64_MIN, dfc_wm_next_ns_ = 0;\n"
          << "  void EmitWatermark() {\n"
          << "    if (dfc_wm_max_ == INT64_MIN) return;\n"
@@ -551,7 +569,7 @@ class Generator {
     }
     out_ << ""
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
-         << "      limiter.Acquire([this] { Publish(); FlushAll(); });\n"
+         << "      limiter.Acquire([this] { Publish(); FlushAll(); }, [this] { Tick(); });\n"
          << "    }\n";
   }
 
@@ -616,7 +634,7 @@ class Generator {
     }
     out_ << "      op0(row, dfc::rt::kNoTimestamp);\n"
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
-         << "      limiter.Acquire([this] { Publish(); FlushAll(); });\n"
+         << "      limiter.Acquire([this] { Publish(); FlushAll(); }, [this] { Tick(); });\n"
          << "    }\n";
   }
 

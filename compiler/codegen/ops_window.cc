@@ -41,8 +41,12 @@ class EventTimeSource final : public OpEmitter {
               << "_) + \" of subtask \" + std::to_string(ctx().subtask()) + \" has no valid event timestamp (column \" + "
               << c.Lit(col) << " + \" is the minimum value); set on_error to skip such rows\");\n";
     }
-    c.out() << "      }\n"
-            << "      if (ets > dfc_wm_max_) dfc_wm_max_ = ets;\n"
+    c.out() << "      }\n";
+    if (spec->idleness_ms > 0) {
+      c.out() << "      dfc_last_rec_ns_ = ctx().clock()->NowNanos();\n"
+              << "      if (dfc_idle_) dfc_Active();\n";
+    }
+    c.out() << "      if (ets > dfc_wm_max_) dfc_wm_max_ = ets;\n"
             << "      " << c.CountOut() << "\n      " << c.Next("v", "ets") << "\n";
     if (spec->per_record) c.out() << "      EmitWatermark();\n";
   }

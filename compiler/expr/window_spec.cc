@@ -74,8 +74,8 @@ std::optional<WatermarkSpec> ParseWatermarkSpec(const ir::Node& n, const ir::Sch
   const int errors = diags.num_errors();
   WatermarkSpec spec;
   for (const json::Member& m : w->members) {
-    if (m.key != "column" && m.key != "max_out_of_orderness" && m.key != "emit")
-      diags.Error(m.key_loc, "unknown watermark key '" + m.key + "' (column, max_out_of_orderness, emit)");
+    if (m.key != "column" && m.key != "max_out_of_orderness" && m.key != "emit" && m.key != "idleness")
+      diags.Error(m.key_loc, "unknown watermark key '" + m.key + "' (column, max_out_of_orderness, emit, idleness)");
   }
   const Value* col = w->Get("column");
   if (!col || !col->is_string()) {
@@ -92,6 +92,12 @@ std::optional<WatermarkSpec> ParseWatermarkSpec(const ir::Node& n, const ir::Sch
   }
   if (w->Get("max_out_of_orderness")) {
     if (auto ms = DurationMember(*w, "max_out_of_orderness", false, "watermark", diags)) spec.bound_ms = *ms;
+  }
+  if (w->Get("idleness")) {
+    if (auto ms = DurationMember(*w, "idleness", false, "watermark", diags)) {
+      if (*ms <= 0) diags.Error(w->Get("idleness")->loc, "watermark 'idleness' must be positive");
+      spec.idleness_ms = *ms;
+    }
   }
   if (const Value* e = w->Get("emit")) {
     if (e->is_string() && (e->str == "periodic" || e->str == "per_record")) {

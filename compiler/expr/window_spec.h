@@ -19,12 +19,14 @@ namespace dfc::compiler {
 // Returns milliseconds, or nullopt for anything else.
 std::optional<int64_t> ParseDurationMs(std::string_view text);
 
-// A source's "watermark": {"column": c, "max_out_of_orderness": d, "emit": "periodic"|"per_record"}.
+// A source's "watermark": {"column": c, "max_out_of_orderness": d, "emit": "periodic"|"per_record",
+// "idleness": d}.
 // Bounded out-of-orderness, DataStream style: watermark = max timestamp - bound - 1.
 struct WatermarkSpec {
   int column = -1;         // TIMESTAMP(3) or BIGINT field of the source's row type
   int64_t bound_ms = 0;    // max_out_of_orderness (default 0 = monotonous)
   bool per_record = false; // else periodic (pipeline.auto-watermark-interval)
+  int64_t idleness_ms = 0; // "idleness": mark the source idle after this long without records (0 = never)
 };
 // nullopt when the node has no "watermark" (no error) or it is invalid (errors reported).
 std::optional<WatermarkSpec> ParseWatermarkSpec(const ir::Node& n, const ir::Schema& row, Diagnostics& diags);

@@ -105,6 +105,13 @@ void TaskHarness::ProcessBarrier(int channel, int64_t checkpoint_id) {
   Feed(channel, std::move(b));
 }
 
+void TaskHarness::ProcessWatermarkStatus(int channel, bool idle) {
+  auto b = std::make_unique<BufferBase>();
+  b->kind = ElementKind::kWatermarkStatus;
+  b->value = idle ? 1 : 0;
+  Feed(channel, std::move(b));
+}
+
 void TaskHarness::EndInput(int channel) {
   auto b = std::make_unique<BufferBase>();
   b->kind = ElementKind::kEndOfInput;

@@ -17,6 +17,8 @@ InputProcessor::InputProcessor(OperatorTask* task, std::vector<int> channel_inpu
       wm_(inputs_.size(), kMinWatermark),
       has_wm_(inputs_.size(), false),
       ended_(inputs_.size(), false),
+      idle_(inputs_.size(), false),
+      aligned_(inputs_.size(), true),
       metrics_(metrics) {
   for (int in : inputs_) num_inputs_ = std::max(num_inputs_, in + 1);
 }
@@ -34,24 +36,65 @@ int64_t InputProcessor::input_watermark(int input) const {
 }
 
 void InputProcessor::MaybeAdvance() {
-  if (num_with_wm_ < static_cast<int>(inputs_.size())) return;
   // The combined watermark is the minimum over inputs of the per-input minimum, i.e. the minimum
-  // over all channels (ended channels hold kMaxWatermark).
+  // over all channels (ended channels hold kMaxWatermark), leaving out idle and unaligned ones;
+  // it needs a watermark from every channel that is not idle.
   int64_t m = kMaxWatermark;
-  for (int64_t w : wm_) m = std::min(m, w);
+  bool any = false;
+  for (size_t c = 0; c < wm_.size(); ++c) {
+    if (idle_[c]) continue;
+    if (!aligned_[c]) {
+      if (!has_wm_[c] || wm_[c] < combined_) continue;
+      aligned_[c] = true;  // back from idle and caught up: takes part again
+    }
+    if (!has_wm_[c]) return;
+    m = std::min(m, wm_[c]);
+    any = true;
+  }
+  if (!any) {
+    // Every channel idle: flush the largest watermark they reached (Flink's StatusWatermarkValve).
+    m = kMinWatermark;
+    for (size_t c = 0; c < wm_.size(); ++c)
+      if (has_wm_[c]) m = std::max(m, wm_[c]);
+  }
   if (m <= combined_) return;
   combined_ = m;
   if (metrics_ != nullptr) metrics_->input_watermark.store(m, std::memory_order_relaxed);
   task_->OnWatermark(m);
 }
 
+void InputProcessor::SetIdle(int c, bool idle) {
+  if (ended_[c] || idle_[c] == idle) return;
+  idle_[c] = idle;
+  if (!idle) aligned_[c] = has_wm_[c] && wm_[c] >= combined_;
+  bool all = true;
+  for (size_t k = 0; k < idle_.size(); ++k) all = all && (idle_[k] || ended_[k]);
+  if (all && !ended()) {
+    MaybeAdvance();  // flushes the maximum
+    if (!all_idle_) {
+      all_idle_ = true;
+      task_->OnWatermarkStatus(true);
+    }
+    return;
+  }
+  if (!all && all_idle_) {
+    all_idle_ = false;
+    task_->OnWatermarkStatus(false);
+  }
+  if (idle) MaybeAdvance();  // the idle channel may have held the minimum back
+}
+
 InputProcessor::Status InputProcessor::Process(int c, BufferBase& e) {
   switch (e.kind) {
     case ElementKind::kRecords:
+      if (idle_[c]) SetIdle(c, false);  // a record makes its channel active again
       task_->ProcessBuffer(inputs_[c], e);
       return Status::kMore;
+    case ElementKind::kWatermarkStatus:
+      SetIdle(c, e.value != 0);
+      return Status::kMore;
     case ElementKind::kWatermark:
-      if (ended_[c]) return Status::kMore;
+      if (ended_[c] || idle_[c]) return Status::kMore;  // an idle channel's watermark is ignored
       if (!has_wm_[c]) {
         has_wm_[c] = true;
         ++num_with_wm_;
@@ -68,6 +111,8 @@ InputProcessor::Status InputProcessor::Process(int c, BufferBase& e) {
       if (ended_[c]) return Status::kMore;
       ended_[c] = true;
       ++num_ended_;
+      idle_[c] = false;
+      aligned_[c] = true;
       if (!has_wm_[c]) {
         has_wm_[c] = true;
         ++num_with_wm_;
@@ -92,9 +137,6 @@ InputProcessor::Status InputProcessor::EndWithoutChannels() {
 }
 
 // ---- the mailbox loop ----
-// Idle markers (SEMANTICS.md, idleness) are not in the element contract yet. Hook: an idle marker
-// would take its channel out of the minimum in InputProcessor::MaybeAdvance until its next record
-// or watermark, and flush the maximum seen when every channel is idle.
 
 namespace {
 

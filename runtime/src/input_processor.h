@@ -41,6 +41,11 @@ class InputProcessor {
   std::vector<int64_t> wm_;       // per channel: highest watermark (kMax once ended)
   std::vector<bool> has_wm_;      // per channel: produced a watermark or ended
   std::vector<bool> ended_;       // per channel
+  // Idleness (SEMANTICS.md): idle channels leave the minimum; a channel back from idle is
+  // "unaligned" (left out) until its watermark reaches the combined one.
+  std::vector<bool> idle_, aligned_;
+  bool all_idle_ = false;  // the status last passed to OnWatermarkStatus
+  void SetIdle(int channel, bool idle);
   int num_inputs_ = 0;
   int num_with_wm_ = 0;
   int num_ended_ = 0;

@@ -63,6 +63,11 @@ class RateLimiter {
 
   template <class F>
   bool Acquire(F&& before_sleep) {
+    return Acquire(before_sleep, [] {});
+  }
+  // Also calls `while_waiting` after each slice of sleep (so a source can notice it is idle).
+  template <class F, class W>
+  bool Acquire(F&& before_sleep, W&& while_waiting) {
     if (per_subtask_ <= 0) return false;
     const int64_t now = ctx_.clock()->NowNanos();
     if (start_ns_ < 0) start_ns_ = now;
@@ -75,6 +80,7 @@ class RateLimiter {
     while (t < due && !ctx_.cancelled()) {
       std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(due - t, 50'000'000)));
       t = ctx_.clock()->NowNanos();
+      while_waiting();
     }
     return true;
   }

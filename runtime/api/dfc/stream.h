@@ -44,6 +44,7 @@ enum class ElementKind : uint8_t {
   kWatermark,   // value = watermark
   kBarrier,     // value = checkpoint id
   kEndOfInput,  // the producing subtask has finished
+  kWatermarkStatus,  // value = 1: the producer is idle (holds no watermark back), 0: active again
 };
 
 // What travels through a channel. Typed record storage lives in Buffer<T>.

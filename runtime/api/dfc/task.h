@@ -255,6 +255,11 @@ class SourceTask : public Task {
 //                   over all channels of all inputs, where an ended channel counts as
 //                   kMaxWatermark. OnWatermark(wm) runs only when every channel has produced a
 //                   watermark or ended, and only when the combined value increases;
+//   * watermark status -> an idle channel (Flink's WatermarkStatus.IDLE, sent by a source that had
+//                   no records for its `idleness` timeout) leaves the minimum; when all channels
+//                   are idle the maximum watermark among them is flushed and OnWatermarkStatus(true)
+//                   runs; a channel that becomes active again (status 0, or a record) rejoins the
+//                   minimum only once its watermark has caught up with the combined one;
 //   * barriers   -> ignored for now (hook for aligned checkpoints: block the channel until barrier
 //                   n arrived on every channel, then snapshot and forward);
 //   * end of input on every channel -> OnEndOfInput(), then Run() returns (the runtime calls
@@ -277,6 +282,10 @@ class OperatorTask : public Task {
   virtual void OnIdle() = 0;
   // Called periodically (about every buffer timeout) while busy: flush on timeout.
   virtual void OnTick(int64_t now_ns) = 0;
+  // Every input channel went idle (true; after the maximum watermark they had reached was
+  // passed to OnWatermark) or one became active again (false): forward the status downstream
+  // (Broadcast(ElementKind::kWatermarkStatus, idle)) so idleness propagates like watermarks.
+  virtual void OnWatermarkStatus(bool idle) {}
 };
 
 // ---- The job description generated code hands to the runtime ----

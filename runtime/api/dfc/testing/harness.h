@@ -73,6 +73,8 @@ class TaskHarness {
   void ProcessWatermark(int channel, int64_t watermark);
   void ProcessWatermarkAll(int64_t watermark);  // on every channel
   void ProcessBarrier(int channel, int64_t checkpoint_id);
+  // Marks `channel` idle (true) or active (false), as a source with `idleness` does.
+  void ProcessWatermarkStatus(int channel, bool idle);
   void EndInput(int channel);
   void EndAllInputs();  // every channel: the final watermark, OnEndOfInput()
   // OnIdle() / OnTick(clock().NowNanos()), then collects the output.
