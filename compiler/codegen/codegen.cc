@@ -177,8 +177,35 @@ class Generator {
       out_ << "};\n";
       out_ << "inline const dfc::rt::RowDesc dfc_desc_" << i << " = {" << Lit(s.name) << ", dfc_fields_" << i << ", "
            << s.fields.size() << ", []() -> void* { return new " << t << "(); }, [](void* r) { delete static_cast<"
-           << t << "*>(r); }};\n\n";
+           << t << "*>(r); }};\n";
+      EmitSerde(si, t);
+      out_ << "\n";
     }
+  }
+
+  // Keyed state serializes rows (dfc/state.h Serde): ADL functions beside the row type, so at
+  // global scope for the DSL's own structs.
+  void EmitSerde(int si, const std::string& t) {
+    const Schema& s = g_.schemas[si];
+    const bool global = user_row_types_.count(s.name) > 0;
+    if (global) out_ << "}  // namespace dfc_job\n";
+    std::string sig = "ROW<";
+    for (size_t f = 0; f < s.fields.size(); ++f) sig += (f ? "," : "") + s.fields[f].name + " " + s.fields[f].type.ToString();
+    sig += ">";
+    out_ << "inline void dfc_serde_write([[maybe_unused]] dfc::rt::StateWriter& w, [[maybe_unused]] const " << t
+         << "& r) {\n";
+    for (size_t f = 0; f < s.fields.size(); ++f) {
+      const std::string m = "r." + Field(si, static_cast<int>(f));
+      out_ << "  dfc::rt::Serde<std::decay_t<decltype(" << m << ")>>::Write(w, " << m << ");\n";
+    }
+    out_ << "}\ninline void dfc_serde_read([[maybe_unused]] dfc::rt::StateReader& rd, [[maybe_unused]] " << t
+         << "& r) {\n";
+    for (size_t f = 0; f < s.fields.size(); ++f) {
+      const std::string m = "r." + Field(si, static_cast<int>(f));
+      out_ << "  dfc::rt::Serde<std::decay_t<decltype(" << m << ")>>::Read(rd, " << m << ");\n";
+    }
+    out_ << "}\ninline std::string dfc_serde_type(const " << t << "*) { return " << Lit(sig) << "; }\n";
+    if (global) out_ << "namespace dfc_job {\n";
   }
 
   // ---- chains ----

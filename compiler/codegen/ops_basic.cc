@@ -74,21 +74,31 @@ class FlatMap final : public UdfBase {
 };
 
 // Rolling reduce (Flink's keyed reduce): the first record of a key is stored and emitted as is;
-// each later one emits fn(stored, new) and stores it.
+// each later one emits fn(stored, new) and stores it. The stored value is a ValueState of the
+// operator's keyed backend (dfc/state.h), so it is checkpointed by key group.
 class Reduce final : public UdfBase {
  public:
   void Members(CodegenContext& c) override {
     UdfBase::Members(c);
-    c.out() << "  std::unordered_map<" << c.KeyType(c.in_schema(), c.node().key_fields) << ", " << c.out_type()
-            << ", dfc::rt::KeyHasher> state" << c.ks() << "_;\n";
+    c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << Key(c) << ">> kb" << c.ks() << "_;\n"
+            << "  dfc::rt::ValueState<" << Key(c) << ", " << c.out_type() << ">* st" << c.ks() << "_ = nullptr;\n";
+  }
+  void Open(CodegenContext& c) override {
+    c.out() << "    kb" << c.ks() << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid)
+            << ");\n"
+            << "    st" << c.ks() << "_ = &kb" << c.ks() << "_->GetValueState<" << c.out_type() << ">(\"reduce\");\n";
   }
   void Body(CodegenContext& c) override {
-    c.out() << "      auto [it, fresh] = state" << c.ks() << "_.try_emplace("
-            << c.KeyExpr(c.in_schema(), c.node().key_fields, "v") << ", v);\n"
-            << "      if (!fresh) it->second = fn" << c.ks() << "_(std::move(it->second), v);\n"
-            << "      " << c.out_type() << " o = it->second;\n"
+    c.out() << "      kb" << c.ks() << "_->SetCurrentKey(" << c.KeyExpr(c.in_schema(), c.node().key_fields, "v") << ");\n"
+            << "      bool fresh = false;\n"
+            << "      auto& cur = st" << c.ks() << "_->get_or_insert(v, &fresh);\n"
+            << "      if (!fresh) cur = fn" << c.ks() << "_(std::move(cur), v);\n"
+            << "      " << c.out_type() << " o = cur;\n"
             << "      " << c.CountOut() << "\n      " << c.Next("o") << "\n";
   }
+
+ private:
+  static std::string Key(CodegenContext& c) { return c.KeyType(c.in_schema(), c.node().key_fields); }
 };
 
 class Sink final : public OpEmitter {

@@ -177,6 +177,16 @@ void OperatorTask::Run() {
     seg_bp = bp;
   };
 
+  // Processing-time timers: fire the due ones; returns the next deadline (epoch ms).
+  auto fire_timers = [&]() -> int64_t {
+    int64_t deadline = NextProcessingDeadline();
+    if (deadline != kMaxWatermark && clock->NowMillis() >= deadline) {
+      OnProcessingTime(clock->NowMillis());
+      deadline = NextProcessingDeadline();
+    }
+    return deadline;
+  };
+
   std::unique_ptr<BufferBase> recycle;
   int recycle_channel = 0;
   std::vector<std::function<void()>> mails;
@@ -198,6 +208,7 @@ void OperatorTask::Run() {
         recycle = std::move(e);
         recycle_channel = c;
       }
+      fire_timers();
       const int64_t now = clock->NowNanos();
       if (now >= next_tick) {
         OnTick(now);
@@ -208,15 +219,19 @@ void OperatorTask::Run() {
     }
     // Nothing queued: flush so latency stays low at low rates, then sleep until input, a mail,
     // cancellation or the next tick.
+    const int64_t deadline = fire_timers();  // before OnIdle, which flushes what they emit
     OnIdle();
     if (recycle) gate->Recycle(recycle_channel, std::move(recycle));
     const int64_t before = SteadyNanos();
     account_busy(before);
-    const int64_t wait_ns = std::max<int64_t>(next_tick - clock->NowNanos(), 0);
+    int64_t wait_ns = std::max<int64_t>(next_tick - clock->NowNanos(), 0);
+    if (deadline != kMaxWatermark)
+      wait_ns = std::min(wait_ns, std::clamp<int64_t>(deadline - clock->NowMillis(), 0, 3'600'000) * 1'000'000);
     gate->Wait(before + wait_ns);
     const int64_t after = SteadyNanos();
     metrics->idle_ns.fetch_add(after - before, std::memory_order_relaxed);
     seg_start = after;
+    fire_timers();
     const int64_t now = clock->NowNanos();
     if (now >= next_tick) {
       OnTick(now);

@@ -26,6 +26,7 @@
 #include "dfc/nexmark.h"
 #include "dfc/operators.h"
 #include "dfc/row.h"
+#include "dfc/state.h"
 #include "dfc/stream.h"
 #include "dfc/task.h"
 #include "dfc/window.h"

@@ -49,6 +49,7 @@ namespace dfc::rt {
 class JobRuntime;
 class JobConfig;
 class OperatorTask;
+class KeyedStateBackend;
 
 // Thrown out of a task when the job is cancelled (another task failed, or a signal arrived).
 // Not an error of the task itself; the runner swallows it.
@@ -91,6 +92,21 @@ class TaskContext {
   // execution.buffer-timeout in nanoseconds.
   int64_t buffer_timeout_ns() const { return buffer_timeout_ns_; }
 
+  // The keyed state backends of this subtask's operators (dfc/state.h), with their operator uids,
+  // in registration order. A backend registers itself when created and leaves when destroyed.
+  const std::vector<std::pair<std::string, KeyedStateBackend*>>& keyed_backends() const {
+    return keyed_backends_;
+  }
+  void RegisterKeyedBackend(const std::string& uid, KeyedStateBackend* b) { keyed_backends_.emplace_back(uid, b); }
+  void UnregisterKeyedBackend(KeyedStateBackend* b) {
+    for (auto it = keyed_backends_.begin(); it != keyed_backends_.end(); ++it) {
+      if (it->second == b) {
+        keyed_backends_.erase(it);
+        return;
+      }
+    }
+  }
+
  private:
   friend class JobRuntime;
   friend class TaskHarness;
@@ -106,6 +122,7 @@ class TaskContext {
   Clock* clock_ = nullptr;
   JobRuntime* runtime_ = nullptr;
   int64_t buffer_timeout_ns_ = 100'000'000;
+  std::vector<std::pair<std::string, KeyedStateBackend*>> keyed_backends_;
 };
 
 // How a writer picks the channel of a record.
@@ -286,6 +303,11 @@ class OperatorTask : public Task {
   // passed to OnWatermark) or one became active again (false): forward the status downstream
   // (Broadcast(ElementKind::kWatermarkStatus, idle)) so idleness propagates like watermarks.
   virtual void OnWatermarkStatus(bool idle) {}
+  // Processing-time timers: the earliest deadline (epoch ms of ctx.clock()->NowMillis()) of this
+  // task's timers, kMaxWatermark when none. The loop asks after every element and wakes up for it;
+  // once the clock reaches it, it calls OnProcessingTime(now_ms), which fires the due timers.
+  virtual int64_t NextProcessingDeadline() { return kMaxWatermark; }
+  virtual void OnProcessingTime(int64_t now_ms) { (void)now_ms; }
 };
 
 // ---- The job description generated code hands to the runtime ----

@@ -1,0 +1,1165 @@
+// Keyed state and timers (Flink's keyed state backend, KeyedProcessFunction's state and timers).
+//
+// One KeyedStateBackend per keyed operator per subtask. It owns this subtask's KeyGroupRange
+// (Flink's scheme, dfc/hash.h) and every state and timer queue the operator declares. Before each
+// record or timer the operator sets the current key (KeyedBackend<K>::SetCurrentKey); every state
+// access is then scoped to that key (and to the state's current namespace, e.g. a window, so one
+// state can hold a value per (key, window)).
+//
+//   auto backend = dfc::rt::MakeKeyedBackend<int64_t>(ctx, "operator-uid");
+//   auto& count = backend->GetValueState<int64_t>("count");       // declared by name
+//   auto& seen  = backend->GetMapState<std::string, int64_t>("seen");
+//   auto& timers = backend->GetTimerService("timers");
+//   backend->SetCurrentKey(v.auction);
+//   count.update(count.value_or(0) + 1);
+//
+// State kinds (Flink's): ValueState<V>, ListState<V>, MapState<UK, UV>, ReducingState<V> (a
+// reduce function folds each add into one value), AggregatingState<IN, ACC, OUT> (an aggregate
+// function: create_accumulator / add / get_result). Absent until set; clear() clears the current
+// key (and namespace) only. A pointer or reference handed out by a state is valid until the next
+// SetCurrentKey / set_namespace.
+//
+// Backends (state.backend.type): `hashmap` keeps everything in hash maps, one per key group of
+// the range (the fast path is one hash lookup). `rocksdb` keeps states in an embedded RocksDB per
+// subtask (runtime library; no RocksDB header here) behind a write-back cache of the same hash
+// maps, so repeated access to a hot key costs a hash lookup, not a RocksDB read-modify-write.
+// Timers are kept on the heap with both backends (Flink's HEAP timer factory) and snapshotted with
+// the key group.
+//
+// ---- The snapshot contract (called by the checkpoint code on the subtask's thread) ----
+//   TaskContext::keyed_backends()  the subtask's backends with their operator uids
+//   range()                        the key groups this backend owns
+//   SnapshotKeyGroup(kg, &out)     appends every state entry and timer of key group kg, in the
+//                                  canonical format below; "" when the key group holds nothing
+//   RestoreKeyGroup(kg, bytes)     adds those entries (kg must be in range()); before or after the
+//                                  states are declared (entries wait until a state of that name is
+//                                  declared; a different kind or type is an error naming the state)
+// Canonical format of a key group (identical for both backends, so a hashmap checkpoint restores
+// into rocksdb and back, at any parallelism with the same max parallelism):
+//   u8 version (1), varint number of parts, then per part in order of name:
+//     bytes name, u8 StateKind, bytes type signature, varint number of entries, then per entry in
+//     byte order of its key: bytes key, bytes value
+//   key = Serde(current key) Serde(namespace) [Serde(user key) for MAP] [timestamp for timers]
+//   value = Serde(value) (VALUE, REDUCING, AGGREGATING: the accumulator; LIST: varint count and the
+//   elements; MAP: the user value; timers: empty).
+//   "bytes" = varint length + bytes. Integers in keys are big-endian with the sign bit flipped so
+//   byte order is numeric order. Timer queues are parts named "<service>/event" and
+//   "<service>/processing".
+//
+// Threading: a backend belongs to one subtask and is used only on its thread.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "dfc/hash.h"
+#include "dfc/task.h"
+
+namespace dfc::rt {
+
+// ---------------------------------------------------------------------------------------------
+// Key groups
+
+// The key groups one subtask owns, inclusive bounds (empty when end < start).
+struct KeyGroupRange {
+  int start = 0;
+  int end = -1;
+  int size() const { return end >= start ? end - start + 1 : 0; }
+  bool contains(int kg) const { return kg >= start && kg <= end; }
+  bool operator==(const KeyGroupRange&) const = default;
+};
+
+// Flink's KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex: subtask i owns
+// [ceil(i*M/p), floor(((i+1)*M - 1)/p)]; consistent with SubtaskForKeyGroup.
+inline KeyGroupRange KeyGroupRangeForSubtask(int max_parallelism, int parallelism, int subtask) {
+  const int64_t m = max_parallelism, p = parallelism, i = subtask;
+  return {static_cast<int>((i * m + p - 1) / p), static_cast<int>(((i + 1) * m - 1) / p)};
+}
+
+// The hash that picks a key's key group: the same as the HASH partitioner's (codegen's
+// KeyHashExpr): one field's HashValue, or the HashCombine fold of several in key order.
+template <class T>
+inline uint64_t KeyGroupHash(const T& k) {
+  return HashValue(k);
+}
+template <class T0, class... Ts>
+inline uint64_t KeyGroupHash(const std::tuple<T0, Ts...>& t) {
+  uint64_t h = HashValue(std::get<0>(t));
+  std::apply([&](const auto&, const auto&... rest) { ((h = HashCombine(h, HashValue(rest))), ...); }, t);
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serialization of keys, namespaces and values (deterministic; see the canonical format above)
+
+class StateWriter {
+ public:
+  explicit StateWriter(std::string* out) : out_(out) {}
+  void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      Byte(static_cast<uint8_t>(v | 0x80));
+      v >>= 7;
+    }
+    Byte(static_cast<uint8_t>(v));
+  }
+  void BigEndian(uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) Byte(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void Raw(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
+  void Bytes(std::string_view s) {
+    Varint(s.size());
+    Raw(s.data(), s.size());
+  }
+  std::string* out() { return out_; }
+
+ private:
+  std::string* out_;
+};
+
+class StateReader {
+ public:
+  explicit StateReader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+  uint8_t Byte() {
+    if (p_ == end_) Corrupt();
+    return static_cast<uint8_t>(*p_++);
+  }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const uint8_t b = Byte();
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    Corrupt();
+  }
+  uint64_t BigEndian(int bytes) {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | Byte();
+    return v;
+  }
+  std::string_view Raw(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) Corrupt();
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+  std::string_view Bytes() { return Raw(Varint()); }
+  bool done() const { return p_ == end_; }
+  std::string_view rest() const { return std::string_view(p_, static_cast<size_t>(end_ - p_)); }
+  [[noreturn]] static void Corrupt() { throw std::runtime_error("keyed state: corrupt or truncated state bytes"); }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+// The namespace of states that are not scoped to anything but the key.
+struct VoidNamespace {
+  bool operator==(const VoidNamespace&) const { return true; }
+  bool operator<(const VoidNamespace&) const { return false; }
+};
+
+// Serde<T>: Write / Read / Type (a type signature stored in snapshots, checked on restore).
+// Row structs: generated code declares, next to each row type, the ADL functions
+//   void dfc_serde_write(dfc::rt::StateWriter&, const Row&);
+//   void dfc_serde_read(dfc::rt::StateReader&, Row&);
+//   std::string dfc_serde_type(const Row*);
+// Hand-written types may do the same.
+template <class T, class Enable = void>
+struct Serde {
+  static void Write(StateWriter& w, const T& v) { dfc_serde_write(w, v); }
+  static void Read(StateReader& r, T& v) { dfc_serde_read(r, v); }
+  static std::string Type() { return dfc_serde_type(static_cast<const T*>(nullptr)); }
+};
+template <>
+struct Serde<int64_t> {
+  static void Write(StateWriter& w, int64_t v) { w.BigEndian(static_cast<uint64_t>(v) ^ (1ULL << 63), 8); }
+  static void Read(StateReader& r, int64_t& v) { v = static_cast<int64_t>(r.BigEndian(8) ^ (1ULL << 63)); }
+  static std::string Type() { return "BIGINT"; }
+};
+template <>
+struct Serde<int32_t> {
+  static void Write(StateWriter& w, int32_t v) { w.BigEndian(static_cast<uint32_t>(v) ^ (1U << 31), 4); }
+  static void Read(StateReader& r, int32_t& v) { v = static_cast<int32_t>(static_cast<uint32_t>(r.BigEndian(4)) ^ (1U << 31)); }
+  static std::string Type() { return "INT"; }
+};
+template <>
+struct Serde<bool> {
+  static void Write(StateWriter& w, bool v) { w.Byte(v ? 1 : 0); }
+  static void Read(StateReader& r, bool& v) { v = r.Byte() != 0; }
+  static std::string Type() { return "BOOLEAN"; }
+};
+template <>
+struct Serde<double> {
+  static void Write(StateWriter& w, double v) {
+    uint64_t b;
+    std::memcpy(&b, &v, 8);
+    w.BigEndian(b, 8);
+  }
+  static void Read(StateReader& r, double& v) {
+    const uint64_t b = r.BigEndian(8);
+    std::memcpy(&v, &b, 8);
+  }
+  static std::string Type() { return "DOUBLE"; }
+};
+template <>
+struct Serde<std::string> {
+  static void Write(StateWriter& w, const std::string& v) { w.Bytes(v); }
+  static void Read(StateReader& r, std::string& v) { v.assign(r.Bytes()); }
+  static std::string Type() { return "STRING"; }
+};
+template <>
+struct Serde<VoidNamespace> {
+  static void Write(StateWriter&, const VoidNamespace&) {}
+  static void Read(StateReader&, VoidNamespace&) {}
+  static std::string Type() { return "VOID"; }
+};
+template <class... Ts>
+struct Serde<std::tuple<Ts...>> {
+  static void Write(StateWriter& w, const std::tuple<Ts...>& t) {
+    std::apply([&](const auto&... x) { (Serde<std::decay_t<decltype(x)>>::Write(w, x), ...); }, t);
+  }
+  static void Read(StateReader& r, std::tuple<Ts...>& t) {
+    std::apply([&](auto&... x) { (Serde<std::decay_t<decltype(x)>>::Read(r, x), ...); }, t);
+  }
+  static std::string Type() {
+    std::string s = "TUPLE<";
+    bool first = true;
+    ((s += (first ? "" : ","), s += Serde<Ts>::Type(), first = false), ...);
+    return s + ">";
+  }
+};
+template <class A, class B>
+struct Serde<std::pair<A, B>> {
+  static void Write(StateWriter& w, const std::pair<A, B>& v) {
+    Serde<A>::Write(w, v.first);
+    Serde<B>::Write(w, v.second);
+  }
+  static void Read(StateReader& r, std::pair<A, B>& v) {
+    Serde<A>::Read(r, v.first);
+    Serde<B>::Read(r, v.second);
+  }
+  static std::string Type() { return "PAIR<" + Serde<A>::Type() + "," + Serde<B>::Type() + ">"; }
+};
+template <class T>
+struct Serde<std::vector<T>> {
+  static void Write(StateWriter& w, const std::vector<T>& v) {
+    w.Varint(v.size());
+    for (const T& x : v) Serde<T>::Write(w, x);
+  }
+  static void Read(StateReader& r, std::vector<T>& v) {
+    const uint64_t n = r.Varint();
+    if (n > r.rest().size()) StateReader::Corrupt();  // every element takes >= 0 bytes; bound the reserve
+    v.clear();
+    v.resize(n);
+    for (T& x : v) Serde<T>::Read(r, x);
+  }
+  static std::string Type() { return "LIST<" + Serde<T>::Type() + ">"; }
+};
+
+template <class T>
+inline void SerializeTo(std::string* out, const T& v) {
+  StateWriter w(out);
+  Serde<T>::Write(w, v);
+}
+
+// Hashes keys and namespaces of state tables: dfc's stable hashes; a class type provides
+// `uint64_t hash() const`.
+struct StateHasher {
+  using is_transparent = void;
+  template <class T>
+  size_t operator()(const T& v) const {
+    return Of(v);
+  }
+  template <class T>
+  static uint64_t Of(const T& v) {
+    if constexpr (std::is_same_v<T, VoidNamespace>) {
+      return 0;
+    } else if constexpr (std::is_class_v<T> && !std::is_same_v<T, std::string>) {
+      return v.hash();
+    } else {
+      return HashValue(v);
+    }
+  }
+  template <class... Ts>
+  static uint64_t Of(const std::tuple<Ts...>& t) {
+    uint64_t h = 0;
+    std::apply([&](const auto&... x) { ((h = HashCombine(h, Of(x))), ...); }, t);
+    return h;
+  }
+  template <class A, class B>
+  static uint64_t Of(const std::pair<A, B>& p) {
+    return HashCombine(Of(p.first), Of(p.second));
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// The byte store under the rocksdb backend (implemented in the runtime library)
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  // The column (RocksDB column family) of a state, created on first use.
+  virtual int Column(std::string_view state_name) = 0;
+  // Reads a key (sees every Write() before it). False when absent.
+  virtual bool Get(int column, std::string_view key, std::string* value) = 0;
+  // Batched until Write().
+  virtual void Put(int column, std::string_view key, std::string_view value) = 0;
+  virtual void Delete(int column, std::string_view key) = 0;
+  virtual void Write() = 0;
+  // Every key starting with `prefix`, in byte order (sees every Write() before it).
+  using ScanFn = void (*)(void* arg, std::string_view key, std::string_view value);
+  virtual void Scan(int column, std::string_view prefix, ScanFn fn, void* arg) = 0;
+  // Where the store keeps its files ("" when not on disk).
+  virtual std::string path() const { return ""; }
+
+  template <class F>
+  void ScanAll(int column, std::string_view prefix, F&& f) {
+    Scan(column, prefix, [](void* a, std::string_view k, std::string_view v) { (*static_cast<F*>(a))(k, v); },
+         const_cast<void*>(static_cast<const void*>(&f)));
+  }
+};
+
+// The store of `state.backend.type` for one keyed operator of this subtask: nullptr for
+// `hashmap` (the default), an embedded RocksDB for `rocksdb`. Throws std::runtime_error for an
+// unknown type or when RocksDB cannot open its directory.
+std::unique_ptr<StateStore> OpenStateStore(const TaskContext& ctx, std::string_view operator_uid);
+
+// ---------------------------------------------------------------------------------------------
+// The backend
+
+enum class StateKind : uint8_t {
+  kValue = 1,
+  kList = 2,
+  kMap = 3,
+  kReducing = 4,
+  kAggregating = 5,
+  kEventTimers = 16,
+  kProcessingTimers = 17,
+};
+const char* StateKindName(StateKind k);
+
+// One registered state or timer queue (internal to the backend).
+class KeyedStatePart {
+ public:
+  using Entries = std::vector<std::pair<std::string, std::string>>;
+  KeyedStatePart(std::string name, StateKind kind, std::string type)
+      : name_(std::move(name)), kind_(kind), type_(std::move(type)) {}
+  virtual ~KeyedStatePart() = default;
+  const std::string& name() const { return name_; }
+  StateKind kind() const { return kind_; }
+  const std::string& type() const { return type_; }
+  // Appends the entries of key group kg (index kgi in the range): key bytes after the key group
+  // prefix, value bytes. Any order.
+  virtual void Collect(int kg, int kgi, Entries* out) = 0;
+  // Adds one entry of key group kg.
+  virtual void RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) = 0;
+  // rocksdb: writes dirty cached entries back; Evict() also empties the cache.
+  virtual void WriteBack() {}
+  virtual void Evict() {}
+  virtual size_t cached() const { return 0; }
+
+ private:
+  std::string name_;
+  StateKind kind_;
+  std::string type_;
+};
+
+class KeyedStateBackend {
+ public:
+  // Registers itself with ctx under `uid` (TaskContext::keyed_backends()) and opens the store.
+  KeyedStateBackend(TaskContext& ctx, std::string uid);
+  virtual ~KeyedStateBackend();
+  KeyedStateBackend(const KeyedStateBackend&) = delete;
+  KeyedStateBackend& operator=(const KeyedStateBackend&) = delete;
+
+  // ---- the snapshot contract (see the top of this file) ----
+  KeyGroupRange range() const { return range_; }
+  void SnapshotKeyGroup(int key_group, std::string* out) const;
+  void RestoreKeyGroup(int key_group, std::string_view bytes);
+
+  const std::string& uid() const { return uid_; }
+  int max_parallelism() const { return max_parallelism_; }
+  const char* type_name() const { return store_ ? "rocksdb" : "hashmap"; }
+  // Names of restored parts that no declared state or timer service has claimed (yet).
+  std::vector<std::string> UnclaimedRestoredStates() const;
+  // Writes every cached rocksdb entry back (a no-op for hashmap).
+  void WriteBack();
+
+  // ---- for the typed states (internal) ----
+  int current_key_group() const { return kg_; }
+  int current_kgi() const { return kgi_; }
+  StateStore* store() const { return store_.get(); }
+  TaskContext& ctx() const { return *ctx_; }
+  // Keyed-state key prefix: the key group, 2 bytes big-endian.
+  static void AppendKeyGroup(std::string* out, int kg) {
+    out->push_back(static_cast<char>((kg >> 8) & 0xff));
+    out->push_back(static_cast<char>(kg & 0xff));
+  }
+  // Max cached entries per state before the rocksdb cache is written back and emptied
+  // (state.backend.rocksdb.cache-entries, default 65536).
+  size_t cache_capacity() const { return cache_capacity_; }
+
+ protected:
+  // Takes ownership; the part claims any restored entries of its name. A second declaration of
+  // a name returns the existing part (the caller checks its kind and type).
+  KeyedStatePart* AddPart(std::unique_ptr<KeyedStatePart> part);
+  KeyedStatePart* FindPart(std::string_view name) const;
+  // KeyGroupFor(hash, max_parallelism) without a division for the usual power-of-two M.
+  int KeyGroupOfHash(uint64_t hash) const {
+    return kg_mask_ ? static_cast<int>(hash & kg_mask_) : KeyGroupFor(hash, max_parallelism_);
+  }
+  void SetKeyGroup(int kg) {
+    if (!range_.contains(kg)) KeyOutOfRange(kg);
+    kg_ = kg;
+    kgi_ = kg - range_.start;
+    if (store_ && ++accesses_ >= 1024) {
+      accesses_ = 0;
+      MaybeEvict();
+    }
+  }
+
+ private:
+  [[noreturn]] void KeyOutOfRange(int kg) const;
+  void MaybeEvict();
+  struct Pending;
+
+  TaskContext* ctx_;
+  std::string uid_;
+  int max_parallelism_;
+  KeyGroupRange range_;
+  std::unique_ptr<StateStore> store_;
+  size_t cache_capacity_ = 65536;
+  std::vector<std::unique_ptr<KeyedStatePart>> parts_;  // declaration order
+  std::vector<std::unique_ptr<Pending>> pending_;       // restored, not yet claimed
+  int kg_ = 0, kgi_ = 0;
+  uint64_t kg_mask_ = 0;  // max_parallelism - 1 when it is a power of two
+  uint32_t accesses_ = 0;
+};
+
+template <class K>
+class KeyedBackend;
+
+// The entries of one state: one hash map (key, namespace) -> S; a snapshot buckets the entries by
+// key group (once per snapshot, not per key group). With rocksdb the map is a write-back cache over
+// the store: every cached entry counts as dirty (keyed state is read-modify-write), absent entries
+// are not cached, and clear() deletes from the store at once.
+template <class K, class N, class S>
+class StateTable : public KeyedStatePart {
+ public:
+  StateTable(KeyedBackend<K>* b, std::string name, StateKind kind, std::string type)
+      : KeyedStatePart(std::move(name), kind, std::move(type)), b_(b) {
+    if (b->store()) col_ = b->store()->Column(this->name());
+  }
+
+  void set_namespace(const N& ns) { ns_ = ns; }
+  const N& current_namespace() const { return ns_; }
+
+  // The current key's value, or nullptr when absent.
+  S* Find() {
+    ++version_;
+    auto it = map_.find(View{&b_->current_key(), &ns_, b_->current_key_hash()});
+    if (it != map_.end()) return &it->second;
+    if (!b_->store()) return nullptr;
+    S v{};
+    if (!LoadValue(StoreKeyOfCurrent(), v)) return nullptr;
+    return &map_.emplace(MakeKey(), std::move(v)).first->second;
+  }
+  // The current key's value, created (default-initialized) when absent; *created tells.
+  S& FindOrCreate(bool* created) {
+    ++version_;
+    auto it = map_.find(View{&b_->current_key(), &ns_, b_->current_key_hash()});
+    if (it != map_.end()) {
+      *created = false;
+      return it->second;
+    }
+    S v{};
+    *created = !(b_->store() && LoadValue(StoreKeyOfCurrent(), v));
+    return map_.emplace(MakeKey(), std::move(v)).first->second;
+  }
+  void Erase() {
+    ++version_;
+    auto it = map_.find(View{&b_->current_key(), &ns_, b_->current_key_hash()});
+    if (it != map_.end()) map_.erase(it);
+    if (b_->store()) {
+      DeleteStored(StoreKeyOfCurrent());
+      b_->store()->Write();
+    }
+  }
+
+  // Every cached (key, namespace, value); with hashmap that is every entry. For tests and tools.
+  template <class F>
+  void ForEachCached(F&& f) const {
+    for (const auto& [k, v] : map_) f(KeyOf(k), NsOf(k), v);
+  }
+
+  // ---- KeyedStatePart ----
+  void Collect(int kg, int kgi, Entries* out) override {
+    if (b_->store()) {
+      if (written_back_ != version_) WriteBack();
+      std::string prefix;
+      KeyedStateBackend::AppendKeyGroup(&prefix, kg);
+      b_->store()->ScanAll(col_, prefix, [&](std::string_view k, std::string_view v) {
+        out->emplace_back(std::string(k.substr(2)), std::string(v));
+      });
+      return;
+    }
+    if (bucketed_ != version_ || by_kg_.size() != static_cast<size_t>(b_->range().size())) {
+      by_kg_.assign(static_cast<size_t>(b_->range().size()), {});
+      for (const auto& e : map_) by_kg_[static_cast<size_t>(KeyGroupOf(e.first) - b_->range().start)].push_back(&e);
+      bucketed_ = version_;
+    }
+    for (const auto* e : by_kg_[static_cast<size_t>(kgi)]) {
+      std::string key;
+      StateWriter w(&key);
+      Serde<K>::Write(w, KeyOf(e->first));
+      Serde<N>::Write(w, NsOf(e->first));
+      CollectValue(key, e->second, out);
+    }
+  }
+  void RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) override {
+    ++version_;
+    (void)kgi;
+    if (b_->store()) {
+      if (!map_.empty()) Evict();  // the store holds the truth from here on
+      std::string k;
+      KeyedStateBackend::AppendKeyGroup(&k, kg);
+      k.append(key);
+      b_->store()->Put(col_, k, value);  // the backend calls Write() after the key group
+      return;
+    }
+    StateReader r(key);
+    K kk{};
+    N ns{};
+    Serde<K>::Read(r, kk);
+    Serde<N>::Read(r, ns);
+    RestoreValue(r, value, map_[Compose(std::move(kk), std::move(ns))]);
+  }
+  void WriteBack() override {
+    if (!b_->store()) return;
+    for (auto& [k, v] : map_) {
+      std::string key;
+      KeyedStateBackend::AppendKeyGroup(&key, KeyGroupOf(k));
+      StateWriter w(&key);
+      Serde<K>::Write(w, KeyOf(k));
+      Serde<N>::Write(w, NsOf(k));
+      StoreValue(key, v);
+    }
+    b_->store()->Write();
+    written_back_ = version_;
+  }
+  void Evict() override {
+    if (!b_->store()) return;
+    WriteBack();
+    map_ = Map();
+    ++version_;
+  }
+  size_t cached() const override { return map_.size(); }
+
+ protected:
+  // Encoding hooks (MapState overrides them: one store entry per user key).
+  virtual void CollectValue(const std::string& key, const S& v, Entries* out) {
+    std::string val;
+    SerializeTo(&val, v);
+    out->emplace_back(key, std::move(val));
+  }
+  virtual void RestoreValue(StateReader& key_rest, std::string_view value, S& v) {
+    if (!key_rest.done()) StateReader::Corrupt();
+    StateReader r(value);
+    Serde<S>::Read(r, v);
+    if (!r.done()) StateReader::Corrupt();
+  }
+  // rocksdb: reads the value stored under store_key; false when absent.
+  virtual bool LoadValue(const std::string& store_key, S& v) {
+    std::string val;
+    if (!b_->store()->Get(col_, store_key, &val)) return false;
+    StateReader r(val);
+    Serde<S>::Read(r, v);
+    return true;
+  }
+  virtual void StoreValue(const std::string& store_key, S& v) {
+    std::string val;
+    SerializeTo(&val, v);
+    b_->store()->Put(col_, store_key, val);
+  }
+  virtual void DeleteStored(const std::string& store_key) { b_->store()->Delete(col_, store_key); }
+
+  KeyedBackend<K>* backend() const { return b_; }
+  int column() const { return col_; }
+  // kg + Serde(key) + Serde(namespace) of the current key.
+  std::string StoreKeyOfCurrent() const {
+    std::string k;
+    KeyedStateBackend::AppendKeyGroup(&k, b_->current_key_group());
+    StateWriter w(&k);
+    Serde<K>::Write(w, b_->current_key());
+    Serde<N>::Write(w, ns_);
+    return k;
+  }
+
+ private:
+  static constexpr bool kVoidNs = std::is_same_v<N, VoidNamespace>;
+  using Key = std::conditional_t<kVoidNs, K, std::pair<K, N>>;
+  struct View {
+    const K* k;
+    const N* n;
+    uint64_t key_hash;  // KeyGroupHash(*k), computed once by SetCurrentKey
+  };
+  struct Hash {
+    using is_transparent = void;
+    static size_t Mix(uint64_t key_hash, const N& ns) {
+      if constexpr (kVoidNs) {
+        return key_hash;
+      } else {
+        return HashCombine(key_hash, StateHasher::Of(ns));
+      }
+    }
+    size_t operator()(const Key& k) const { return Mix(KeyGroupHash(KeyOf(k)), NsOf(k)); }
+    size_t operator()(const View& v) const { return Mix(v.key_hash, *v.n); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    bool operator()(const Key& a, const Key& b) const { return a == b; }
+    bool operator()(const View& a, const Key& b) const { return *a.k == KeyOf(b) && *a.n == NsOf(b); }
+    bool operator()(const Key& a, const View& b) const { return (*this)(b, a); }
+  };
+  using Map = std::unordered_map<Key, S, Hash, Eq>;
+
+  static const K& KeyOf(const Key& k) {
+    if constexpr (kVoidNs) {
+      return k;
+    } else {
+      return k.first;
+    }
+  }
+  static const N& NsOf(const Key& k) {
+    if constexpr (kVoidNs) {
+      static const VoidNamespace v{};
+      return v;
+    } else {
+      return k.second;
+    }
+  }
+  static Key Compose(K k, N n) {
+    if constexpr (kVoidNs) {
+      return k;
+    } else {
+      return Key(std::move(k), std::move(n));
+    }
+  }
+  Key MakeKey() const { return Compose(b_->current_key(), ns_); }
+  int KeyGroupOf(const Key& k) const { return KeyGroupFor(KeyGroupHash(KeyOf(k)), b_->max_parallelism()); }
+
+  KeyedBackend<K>* b_;
+  Map map_;
+  N ns_{};
+  int col_ = -1;
+  uint64_t version_ = 0;       // bumped by every access that may change the map
+  uint64_t bucketed_ = ~0ULL;  // version by_kg_ was built at
+  uint64_t written_back_ = ~0ULL;
+  std::vector<std::vector<const typename Map::value_type*>> by_kg_;
+};
+
+// ---- the typed states ----
+
+template <class K, class V, class N = VoidNamespace>
+class ValueState final : public StateTable<K, N, V> {
+  using Base = StateTable<K, N, V>;
+
+ public:
+  ValueState(KeyedBackend<K>* b, std::string name)
+      : Base(b, std::move(name), StateKind::kValue, Serde<V>::Type()) {}
+  // nullptr when absent.
+  const V* get() { return Base::Find(); }
+  std::optional<V> value() {
+    const V* s = Base::Find();
+    return s ? std::optional<V>(*s) : std::nullopt;
+  }
+  V value_or(V def) {
+    const V* s = Base::Find();
+    return s ? *s : std::move(def);
+  }
+  bool has() { return Base::Find() != nullptr; }
+  void update(V v) {
+    bool created = false;
+    Base::FindOrCreate(&created) = std::move(v);
+  }
+  // In-place access: the value, created from `init` when absent (*created tells). Counts as an
+  // update (rocksdb writes it back).
+  V& get_or_insert(const V& init, bool* created) {
+    V& s = Base::FindOrCreate(created);
+    if (*created) s = init;
+    return s;
+  }
+  void clear() { Base::Erase(); }
+};
+
+template <class K, class V, class N = VoidNamespace>
+class ListState final : public StateTable<K, N, std::vector<V>> {
+  using Base = StateTable<K, N, std::vector<V>>;
+
+ public:
+  ListState(KeyedBackend<K>* b, std::string name)
+      : Base(b, std::move(name), StateKind::kList, Serde<V>::Type()) {}
+  // The elements (empty when absent).
+  const std::vector<V>& get() {
+    const std::vector<V>* s = Base::Find();
+    return s ? *s : empty_;
+  }
+  void add(V v) {
+    bool created = false;
+    Base::FindOrCreate(&created).push_back(std::move(v));
+  }
+  void add_all(const std::vector<V>& vs) {
+    if (vs.empty()) return;
+    bool created = false;
+    std::vector<V>& s = Base::FindOrCreate(&created);
+    s.insert(s.end(), vs.begin(), vs.end());
+  }
+  // Replaces the list (an empty list clears it, as in Flink).
+  void update(std::vector<V> vs) {
+    if (vs.empty()) {
+      clear();
+      return;
+    }
+    bool created = false;
+    Base::FindOrCreate(&created) = std::move(vs);
+  }
+  void clear() { Base::Erase(); }
+
+ private:
+  const std::vector<V> empty_;
+};
+
+template <class K, class UK, class UV>
+struct MapSlot {
+  std::unordered_map<UK, UV, StateHasher> map;
+  std::vector<UK> removed;  // rocksdb: user keys to delete on write-back
+};
+template <class K, class UK, class UV>
+struct Serde<MapSlot<K, UK, UV>> {  // the type signature; MapState stores one entry per user key
+  static void Write(StateWriter& w, const MapSlot<K, UK, UV>& v) {
+    w.Varint(v.map.size());
+    for (const auto& [uk, uv] : v.map) {
+      Serde<UK>::Write(w, uk);
+      Serde<UV>::Write(w, uv);
+    }
+  }
+  static void Read(StateReader& r, MapSlot<K, UK, UV>& v) {
+    v.map.clear();
+    for (uint64_t n = r.Varint(); n > 0; --n) {
+      UK uk{};
+      UV uv{};
+      Serde<UK>::Read(r, uk);
+      Serde<UV>::Read(r, uv);
+      v.map.insert_or_assign(std::move(uk), std::move(uv));
+    }
+  }
+  static std::string Type() { return "MAP<" + Serde<UK>::Type() + "," + Serde<UV>::Type() + ">"; }
+};
+
+template <class K, class UK, class UV, class N = VoidNamespace>
+class MapState final : public StateTable<K, N, MapSlot<K, UK, UV>> {
+  using S = MapSlot<K, UK, UV>;
+  using Base = StateTable<K, N, S>;
+
+ public:
+  MapState(KeyedBackend<K>* b, std::string name)
+      : Base(b, std::move(name), StateKind::kMap, Serde<S>::Type()) {}
+  // nullptr when absent.
+  const UV* get(const UK& uk) {
+    S* s = Base::Find();
+    if (!s) return nullptr;
+    auto it = s->map.find(uk);
+    return it == s->map.end() ? nullptr : &it->second;
+  }
+  bool contains(const UK& uk) { return get(uk) != nullptr; }
+  void put(const UK& uk, UV uv) {
+    bool created = false;
+    Base::FindOrCreate(&created).map.insert_or_assign(uk, std::move(uv));
+  }
+  void remove(const UK& uk) {
+    S* s = Base::Find();
+    if (!s || s->map.erase(uk) == 0) return;
+    if (s->map.empty()) {
+      Base::Erase();
+    } else if (Base::backend()->store()) {
+      s->removed.push_back(uk);
+    }
+  }
+  bool is_empty() { return Base::Find() == nullptr; }
+  // The current key's entries (unordered; empty when absent).
+  const std::unordered_map<UK, UV, StateHasher>& entries() {
+    const S* s = Base::Find();
+    return s ? s->map : empty_;
+  }
+  // The entries sorted by user key (deterministic iteration).
+  std::vector<std::pair<UK, UV>> sorted_entries() {
+    const auto& m = entries();
+    std::vector<std::pair<UK, UV>> v(m.begin(), m.end());
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return v;
+  }
+  void clear() { Base::Erase(); }
+
+ private:
+  void CollectValue(const std::string& key, const S& v, KeyedStatePart::Entries* out) override {
+    for (const auto& [uk, uv] : v.map) {
+      std::string k = key, val;
+      SerializeTo(&k, uk);
+      SerializeTo(&val, uv);
+      out->emplace_back(std::move(k), std::move(val));
+    }
+  }
+  void RestoreValue(StateReader& key_rest, std::string_view value, S& v) override {
+    UK uk{};
+    UV uv{};
+    Serde<UK>::Read(key_rest, uk);
+    if (!key_rest.done()) StateReader::Corrupt();
+    StateReader r(value);
+    Serde<UV>::Read(r, uv);
+    v.map.insert_or_assign(std::move(uk), std::move(uv));
+  }
+  bool LoadValue(const std::string& store_key, S& s) override {
+    s.map.clear();
+    s.removed.clear();
+    Base::backend()->store()->ScanAll(Base::column(), store_key, [&](std::string_view k, std::string_view v) {
+      StateReader kr(k.substr(store_key.size()));
+      UK uk{};
+      UV uv{};
+      Serde<UK>::Read(kr, uk);
+      StateReader vr(v);
+      Serde<UV>::Read(vr, uv);
+      s.map.emplace(std::move(uk), std::move(uv));
+    });
+    return !s.map.empty();
+  }
+  void StoreValue(const std::string& store_key, S& s) override {
+    StateStore* st = Base::backend()->store();
+    for (const UK& uk : s.removed) {
+      std::string k = store_key;
+      SerializeTo(&k, uk);
+      st->Delete(Base::column(), k);
+    }
+    s.removed.clear();
+    for (const auto& [uk, uv] : s.map) {
+      std::string k = store_key, val;
+      SerializeTo(&k, uk);
+      SerializeTo(&val, uv);
+      st->Put(Base::column(), k, val);
+    }
+  }
+  void DeleteStored(const std::string& store_key) override {
+    StateStore* st = Base::backend()->store();
+    std::vector<std::string> keys;
+    st->ScanAll(Base::column(), store_key, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+    for (const auto& k : keys) st->Delete(Base::column(), k);
+  }
+
+  const std::unordered_map<UK, UV, StateHasher> empty_;
+};
+
+// ReduceFn: V(const V& acc, const V& next) (or taking V by value).
+template <class K, class V, class ReduceFn, class N = VoidNamespace>
+class ReducingState final : public StateTable<K, N, V> {
+  using Base = StateTable<K, N, V>;
+
+ public:
+  ReducingState(KeyedBackend<K>* b, std::string name, ReduceFn fn)
+      : Base(b, std::move(name), StateKind::kReducing, Serde<V>::Type()), fn_(std::move(fn)) {}
+  const V* get() { return Base::Find(); }
+  // Stores v for a new key, else fn(stored, v). Returns the stored value.
+  const V& add(const V& v) {
+    bool created = false;
+    V& s = Base::FindOrCreate(&created);
+    if (created) {
+      s = v;
+    } else {
+      s = fn_(std::move(s), v);
+    }
+    return s;
+  }
+  void clear() { Base::Erase(); }
+
+ private:
+  ReduceFn fn_;
+};
+
+// AggregateFn (Flink's AggregateFunction): ACC create_accumulator(); void add(const IN&, ACC&);
+// OUT get_result(const ACC&).
+template <class K, class IN, class ACC, class OUT, class AggregateFn, class N = VoidNamespace>
+class AggregatingState final : public StateTable<K, N, ACC> {
+  using Base = StateTable<K, N, ACC>;
+
+ public:
+  AggregatingState(KeyedBackend<K>* b, std::string name, AggregateFn fn)
+      : Base(b, std::move(name), StateKind::kAggregating, Serde<ACC>::Type()), fn_(std::move(fn)) {}
+  std::optional<OUT> get() {
+    const ACC* s = Base::Find();
+    return s ? std::optional<OUT>(fn_.get_result(*s)) : std::nullopt;
+  }
+  void add(const IN& in) {
+    bool created = false;
+    ACC& s = Base::FindOrCreate(&created);
+    if (created) s = fn_.create_accumulator();
+    fn_.add(in, s);
+  }
+  const ACC* accumulator() { return Base::Find(); }
+  void clear() { Base::Erase(); }
+
+ private:
+  AggregateFn fn_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Timers (Flink's InternalTimerService): per key, namespace and time, de-duplicated; event-time
+// timers fire when the watermark reaches their time, processing-time timers when the clock
+// (TaskContext::clock()->NowMillis()) does; both in ascending time order (ties: key, namespace).
+
+class TimerServiceBase {
+ public:
+  virtual ~TimerServiceBase() = default;
+  virtual int64_t next_processing_time() const = 0;
+};
+
+template <class K, class N = VoidNamespace>
+class TimerService final : public TimerServiceBase {
+ public:
+  struct Timer {
+    int64_t ts;
+    K key;
+    N ns;
+    bool operator<(const Timer& o) const {
+      if (ts != o.ts) return ts < o.ts;
+      if (key < o.key) return true;
+      if (o.key < key) return false;
+      return ns < o.ns;
+    }
+  };
+
+  TimerService(KeyedBackend<K>* b, std::string name);
+
+  // For the current key.
+  void RegisterEventTimeTimer(int64_t ts, const N& ns = N{}) { Add(event_, ts, ns); }
+  void DeleteEventTimeTimer(int64_t ts, const N& ns = N{}) { Remove(event_, ts, ns); }
+  void RegisterProcessingTimeTimer(int64_t ts, const N& ns = N{}) { Add(proc_, ts, ns); }
+  void DeleteProcessingTimeTimer(int64_t ts, const N& ns = N{}) { Remove(proc_, ts, ns); }
+
+  int64_t current_watermark() const { return watermark_; }
+  int64_t current_processing_time() const;
+  size_t num_event_timers() const { return event_->timers.size(); }
+  size_t num_processing_timers() const { return proc_->timers.size(); }
+  // The earliest processing-time timer, or kMaxWatermark when none.
+  int64_t next_processing_time() const override {
+    return proc_->timers.empty() ? kMaxWatermark : proc_->timers.begin()->ts;
+  }
+
+  // Sets the watermark, then fires every event-time timer with ts <= wm in order:
+  // on_timer(const Timer&) runs with the timer's key set as the current key. Call before
+  // forwarding the watermark. Timers registered by on_timer at or before wm fire in the same call.
+  template <class F>
+  void AdvanceWatermark(int64_t wm, F&& on_timer) {
+    if (wm > watermark_) watermark_ = wm;
+    Fire(event_, wm, on_timer);
+  }
+  // Fires every processing-time timer with ts <= now.
+  template <class F>
+  void AdvanceProcessingTime(int64_t now, F&& on_timer) {
+    Fire(proc_, now, on_timer);
+  }
+
+ private:
+  class Queue final : public KeyedStatePart {
+   public:
+    Queue(KeyedBackend<K>* b, std::string name, StateKind kind)
+        : KeyedStatePart(std::move(name), kind, Serde<K>::Type() + "/" + Serde<N>::Type()), b_(b) {}
+    void Collect(int kg, int kgi, Entries* out) override {
+      if (by_kg_version_ != version_) {  // bucket once per snapshot, not once per key group
+        by_kg_.assign(static_cast<size_t>(b_->range().size()), {});
+        for (const Timer& t : timers)
+          by_kg_[static_cast<size_t>(KeyGroupFor(KeyGroupHash(t.key), b_->max_parallelism()) - b_->range().start)]
+              .push_back(&t);
+        by_kg_version_ = version_;
+      }
+      (void)kg;
+      for (const Timer* t : by_kg_[static_cast<size_t>(kgi)]) {
+        std::string k;
+        StateWriter w(&k);
+        Serde<K>::Write(w, t->key);
+        Serde<N>::Write(w, t->ns);
+        Serde<int64_t>::Write(w, t->ts);
+        out->emplace_back(std::move(k), std::string());
+      }
+    }
+    void RestoreEntry(int, int, std::string_view key, std::string_view) override {
+      StateReader r(key);
+      Timer t{0, K{}, N{}};
+      Serde<K>::Read(r, t.key);
+      Serde<N>::Read(r, t.ns);
+      Serde<int64_t>::Read(r, t.ts);
+      if (!r.done()) StateReader::Corrupt();
+      timers.insert(std::move(t));
+      ++version_;
+    }
+    std::set<Timer> timers;
+    uint64_t version_ = 0;
+
+   private:
+    KeyedBackend<K>* b_;
+    std::vector<std::vector<const Timer*>> by_kg_;
+    uint64_t by_kg_version_ = ~0ULL;
+  };
+
+  void Add(Queue* q, int64_t ts, const N& ns);
+  void Remove(Queue* q, int64_t ts, const N& ns);
+  template <class F>
+  void Fire(Queue* q, int64_t upto, F& on_timer);
+
+  KeyedBackend<K>* b_;
+  Queue* event_;
+  Queue* proc_;
+  int64_t watermark_ = kMinWatermark;
+};
+
+// The backend of an operator keyed by K.
+template <class K>
+class KeyedBackend final : public KeyedStateBackend {
+ public:
+  using KeyedStateBackend::KeyedStateBackend;
+
+  void SetCurrentKey(const K& key) {
+    key_ = key;
+    key_hash_ = KeyGroupHash(key_);
+    SetKeyGroup(KeyGroupOfHash(key_hash_));
+  }
+  const K& current_key() const { return key_; }
+  uint64_t current_key_hash() const { return key_hash_; }
+
+  // Declares a state by name (its descriptor). Declaring a name again returns the same state; a
+  // different kind or type under one name is an error.
+  template <class V, class N = VoidNamespace>
+  ValueState<K, V, N>& GetValueState(std::string_view name) {
+    return Declare<ValueState<K, V, N>>(name);
+  }
+  template <class V, class N = VoidNamespace>
+  ListState<K, V, N>& GetListState(std::string_view name) {
+    return Declare<ListState<K, V, N>>(name);
+  }
+  template <class UK, class UV, class N = VoidNamespace>
+  MapState<K, UK, UV, N>& GetMapState(std::string_view name) {
+    return Declare<MapState<K, UK, UV, N>>(name);
+  }
+  template <class V, class N = VoidNamespace, class F>
+  ReducingState<K, V, F, N>& GetReducingState(std::string_view name, F fn) {
+    return Declare<ReducingState<K, V, F, N>>(name, std::move(fn));
+  }
+  template <class IN, class OUT, class N = VoidNamespace, class F>
+  auto& GetAggregatingState(std::string_view name, F fn) {
+    using ACC = decltype(fn.create_accumulator());
+    return Declare<AggregatingState<K, IN, ACC, OUT, F, N>>(name, std::move(fn));
+  }
+  // A timer service (two parts: "<name>/event" and "<name>/processing").
+  template <class N = VoidNamespace>
+  TimerService<K, N>& GetTimerService(std::string_view name) {
+    for (auto& t : timer_services_)
+      if (t.first == name) {
+        auto* ts = dynamic_cast<TimerService<K, N>*>(t.second.get());
+        if (!ts) throw std::logic_error("keyed state: timer service '" + std::string(name) + "' declared twice with different namespaces");
+        return *ts;
+      }
+    auto* ts = new TimerService<K, N>(this, std::string(name));
+    timer_services_.emplace_back(std::string(name), std::unique_ptr<TimerServiceBase>(ts));
+    return *ts;
+  }
+  // The earliest processing-time timer over all timer services (kMaxWatermark when none).
+  int64_t next_processing_time() const {
+    int64_t m = kMaxWatermark;
+    for (auto& t : timer_services_) m = std::min(m, t.second->next_processing_time());
+    return m;
+  }
+
+  // Internal: lets a TimerService register its queues.
+  KeyedStatePart* AddTimerQueue(std::unique_ptr<KeyedStatePart> q) {
+    KeyedStatePart* p = FindPart(q->name());
+    if (p) throw std::logic_error("keyed state: '" + q->name() + "' declared twice");
+    return AddPart(std::move(q));
+  }
+
+ private:
+  template <class T, class... Args>
+  T& Declare(std::string_view name, Args&&... args) {
+    if (KeyedStatePart* p = FindPart(name)) {
+      auto* t = dynamic_cast<T*>(p);
+      if (!t) {
+        throw std::logic_error("keyed state: '" + std::string(name) + "' is already declared as " +
+                               StateKindName(p->kind()) + "<" + p->type() + ">");
+      }
+      return *t;
+    }
+    auto owned = std::make_unique<T>(this, std::string(name), std::forward<Args>(args)...);
+    T& ref = *owned;
+    AddPart(std::move(owned));
+    return ref;
+  }
+
+  K key_{};
+  uint64_t key_hash_ = 0;
+  std::vector<std::pair<std::string, std::unique_ptr<TimerServiceBase>>> timer_services_;
+};
+
+template <class K, class N>
+TimerService<K, N>::TimerService(KeyedBackend<K>* b, std::string name) : b_(b) {
+  auto e = std::make_unique<Queue>(b, name + "/event", StateKind::kEventTimers);
+  auto p = std::make_unique<Queue>(b, name + "/processing", StateKind::kProcessingTimers);
+  event_ = e.get();
+  proc_ = p.get();
+  b->AddTimerQueue(std::move(e));
+  b->AddTimerQueue(std::move(p));
+}
+
+template <class K, class N>
+int64_t TimerService<K, N>::current_processing_time() const {
+  return b_->ctx().clock()->NowMillis();
+}
+
+template <class K, class N>
+void TimerService<K, N>::Add(Queue* q, int64_t ts, const N& ns) {
+  if (q->timers.insert(Timer{ts, b_->current_key(), ns}).second) ++q->version_;
+}
+
+template <class K, class N>
+void TimerService<K, N>::Remove(Queue* q, int64_t ts, const N& ns) {
+  if (q->timers.erase(Timer{ts, b_->current_key(), ns})) ++q->version_;
+}
+
+template <class K, class N>
+template <class F>
+void TimerService<K, N>::Fire(Queue* q, int64_t upto, F& on_timer) {
+  while (!q->timers.empty() && q->timers.begin()->ts <= upto) {
+    Timer t = std::move(q->timers.extract(q->timers.begin()).value());
+    ++q->version_;
+    b_->SetCurrentKey(t.key);
+    on_timer(static_cast<const Timer&>(t));
+  }
+}
+
+// Creates the backend of a keyed operator of this subtask (state.backend.type from the config)
+// and registers it with ctx under `uid`.
+template <class K>
+std::unique_ptr<KeyedBackend<K>> MakeKeyedBackend(TaskContext& ctx, std::string uid) {
+  return std::make_unique<KeyedBackend<K>>(ctx, std::move(uid));
+}
+
+}  // namespace dfc::rt
