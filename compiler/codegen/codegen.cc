@@ -185,10 +185,11 @@ class Generator {
 
   // Keyed state serializes rows (dfc/state.h Serde): ADL functions beside the row type, so at
   // global scope for the DSL's own structs.
-  void EmitSerde(int si, const std::string& t) {
+  void EmitSerde(int si, const std::string& row_type) {
     const Schema& s = g_.schemas[si];
     const bool global = user_row_types_.count(s.name) > 0;
     if (global) out_ << "}  // namespace dfc_job\n";
+    const std::string t = global ? "::dfc_job::" + row_type : row_type;  // an alias of the DSL's struct
     std::string sig = "ROW<";
     for (size_t f = 0; f < s.fields.size(); ++f) sig += (f ? "," : "") + s.fields[f].name + " " + s.fields[f].type.ToString();
     sig += ">";
