@@ -21,8 +21,8 @@ using json::Kind;
 using json::Value;
 
 const std::vector<std::string>& DependencyKeys() {
-  static const std::vector<std::string> kKeys = {"sources", "include_dirs", "libraries",
-                                                 "pkg_config"};
+  static const std::vector<std::string> kKeys = {"sources", "headers", "include_dirs",
+                                                 "libraries", "pkg_config"};
   return kKeys;
 }
 
@@ -346,6 +346,8 @@ class Reader {
       std::vector<std::pair<std::string, SourceLoc>>* list = nullptr;
       if (m.key == "sources") {
         list = &g.dependencies.sources;
+      } else if (m.key == "headers") {
+        list = &g.dependencies.headers;
       } else if (m.key == "include_dirs") {
         list = &g.dependencies.include_dirs;
       } else if (m.key == "libraries") {
@@ -364,7 +366,7 @@ class Reader {
           diags_.Error(item->loc, "a dependency must not be empty");
           continue;
         }
-        bool is_path = m.key == "sources" || m.key == "include_dirs" ||
+        bool is_path = m.key == "sources" || m.key == "headers" || m.key == "include_dirs" ||
                        (m.key == "libraries" && LooksLikePath(item->str));
         list->emplace_back(is_path ? Resolve(item->str) : item->str, item->loc);
       }

@@ -5,7 +5,7 @@
 // reports every problem it finds, each with file:line:col and the JSON pointer of the offending
 // value, before giving up. Op-specific parameters are kept untouched in Node::params (they point
 // into Graph::document) for the verifier and later passes. Relative paths under `dependencies`
-// (sources, include_dirs, libraries that look like paths) are stored resolved against the job
+// (sources, headers, include_dirs, libraries that look like paths) are stored resolved against the job
 // file's directory.
 #pragma once
 

@@ -304,6 +304,7 @@ std::string JobJsonSchema() {
       {"dependencies",
        Described({{"type", Quote("object")},
                   {"properties", Obj({{"sources", Ref("string_list")},
+                                      {"headers", Ref("string_list")},
                                       {"include_dirs", Ref("string_list")},
                                       {"libraries", Ref("string_list")},
                                       {"pkg_config", Ref("string_list")}})},

@@ -180,6 +180,7 @@ std::string PrintGraph(const Graph& g) {
     out += "schema " + s.ToString() + (s.derived ? " derived" : "") + "\n";
   }
   PrintDeps("sources", g.dependencies.sources, out);
+  PrintDeps("headers", g.dependencies.headers, out);
   PrintDeps("include_dirs", g.dependencies.include_dirs, out);
   PrintDeps("libraries", g.dependencies.libraries, out);
   PrintDeps("pkg_config", g.dependencies.pkg_config, out);

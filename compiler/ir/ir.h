@@ -100,7 +100,9 @@ struct Chain {
 };
 
 struct Dependencies {
-  std::vector<std::pair<std::string, SourceLoc>> sources, include_dirs, libraries, pkg_config;
+  // headers: included by the generated code (after dfc/runtime.h, at global scope) so the job's
+  // functions can call what `sources` define.
+  std::vector<std::pair<std::string, SourceLoc>> sources, headers, include_dirs, libraries, pkg_config;
 };
 
 struct Graph {

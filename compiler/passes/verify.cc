@@ -2,18 +2,22 @@
 //
 // Node ids are unique, every op exists, every input names a node, the graph is acyclic, each node
 // has the parameters its op needs (and no others), `type` names a declared type, uids are unique,
-// and the config keys are Flink's with well-formed values. Fills Node::inputs. Every problem is
+// and the config keys are Flink's with well-formed values, and the files under `dependencies`
+// exist (sources and headers are files, include_dirs directories, path-like libraries files;
+// a header path must be writable in an #include). Fills Node::inputs. Every problem is
 // reported (the pass never stops at the first); diagnostics come out in node order.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "compiler/passes/pass.h"
 #include "compiler/ir/catalogue.h"
+#include "compiler/support/cpp_escape.h"
 #include "compiler/support/json.h"
 
 namespace dfc::compiler {
@@ -97,6 +101,7 @@ class Verifier {
     for (size_t i = 0; i < g_.nodes.size(); ++i) CheckNode(g_.nodes[i]);
     CheckUids();
     CheckCycles();
+    CheckDependencies();
   }
 
  private:
@@ -122,6 +127,43 @@ class Verifier {
       g_.nodes.push_back(std::move(late));
       ids_.push_back(lo->str);
     }
+  }
+
+  // Paths were resolved against the job file's directory by the reader.
+  void CheckDependencies() {
+    namespace fs = std::filesystem;
+    const ir::Dependencies& d = g_.dependencies;
+    auto check = [&](const std::vector<std::pair<std::string, SourceLoc>>& list, const char* what,
+                     bool want_dir) {
+      for (const auto& [path, loc] : list) {
+        std::error_code ec;
+        const fs::file_status st = fs::status(path, ec);
+        if (!fs::exists(st)) {
+          diags_.Error(loc, std::string(what) + " '" + path + "' does not exist");
+        } else if (want_dir && !fs::is_directory(st)) {
+          diags_.Error(loc, std::string(what) + " '" + path + "' is not a directory");
+        } else if (!want_dir && fs::is_directory(st)) {
+          diags_.Error(loc, std::string(what) + " '" + path + "' is a directory, not a file");
+        }
+      }
+    };
+    check(d.sources, "dependency source", false);
+    std::vector<std::pair<std::string, SourceLoc>> headers;
+    for (const auto& h : d.headers) {
+      if (CppHeaderName(h.first)) {
+        headers.push_back(h);
+      } else {
+        diags_.Error(h.second, "dependency header path cannot be #included: it contains a double quote or a "
+                               "control character");
+      }
+    }
+    check(headers, "dependency header", false);
+    check(d.include_dirs, "include dir", true);
+    std::vector<std::pair<std::string, SourceLoc>> lib_files;
+    for (const auto& lib : d.libraries) {
+      if (lib.first.find('/') != std::string::npos) lib_files.push_back(lib);
+    }
+    check(lib_files, "library", false);
   }
 
   void CheckIds() {

@@ -29,6 +29,14 @@ std::string CppStringLiteral(std::string_view s) {
   return out;
 }
 
+std::optional<std::string> CppHeaderName(std::string_view path) {
+  if (path.empty()) return std::nullopt;
+  for (unsigned char c : path) {
+    if (c == '"' || c < 0x20 || c == 0x7f) return std::nullopt;
+  }
+  return "\"" + std::string(path) + "\"";
+}
+
 bool IsCppKeyword(std::string_view w) {
   static constexpr std::string_view kWords[] = {
       "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",

@@ -3,6 +3,7 @@
 // comments or raw code.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,13 @@ std::string CppStringLiteral(std::string_view s);
 // with a digit, `_`, `f_` or `dfc_` (reserved for generated names), or contain `__` are encoded, so two
 // different names never map to the same identifier. Deterministic.
 std::string CppIdentifier(std::string_view name);
+
+// The quoted header name `"path"` for an `#include` of `path`, or nullopt when `path` cannot be
+// written there. Header names are not string literals: the preprocessor processes no escapes in
+// them, so a path is either copied byte for byte or refused — refused when it holds a double quote
+// or a control character (newline, CR, NUL, ...), the only bytes that could end the directive
+// early and let the rest of the path be read as code.
+std::optional<std::string> CppHeaderName(std::string_view path);
 
 bool IsCppKeyword(std::string_view word);
 

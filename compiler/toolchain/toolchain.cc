@@ -187,6 +187,16 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     key.Add(src);
     key.Add(text);
   }
+  // Headers the generated code includes: their text is part of what is compiled.
+  for (const auto& [h, loc] : g.dependencies.headers) {
+    std::string text;
+    if (!ReadFile(h, &text)) {
+      diags.Error(loc, "cannot read dependency header '" + h + "'");
+      return absl::FailedPreconditionError("dependency missing");
+    }
+    key.Add(h);
+    key.Add(text);
+  }
   const std::string hex = key.Hex();
   const fs::path dir = fs::path(tc.cache_dir) / hex;
   const fs::path exe = dir / "job";
