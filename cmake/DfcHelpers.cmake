@@ -39,3 +39,5 @@ function(dfc_test name)
     set_property(GLOBAL APPEND PROPERTY DFC_CONCURRENCY_TESTS ${name})
   endif()
 endfunction()
+
+include(${CMAKE_CURRENT_LIST_DIR}/DfcJobFlags.cmake)

@@ -10,6 +10,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   exit 1
 fi
 cd "$dir"
+# Several oracle tests start at once (lit runs them in parallel): one installs, the others wait
+# for it (two concurrent `npm ci` runs delete each other's files).
+exec 9>"$dir/.install.lock"
+flock 9
 stamp=node_modules/.dfc-oracle-installed
 if [[ -f "$stamp" && -f package-lock.json && "$stamp" -nt package-lock.json && "$stamp" -nt package.json ]] &&
    node -e "require.resolve('@duckdb/node-api')" 2>/dev/null; then

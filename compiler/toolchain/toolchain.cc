@@ -58,11 +58,35 @@ class KeyHasher {
   uint64_t a_ = 0, b_ = 0;
 };
 
-std::vector<std::string> SanitizerFlags() {
-  std::string s = DFC_SANITIZE;
-  if (s == "address") return {"-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"};
-  if (s == "thread") return {"-fsanitize=thread"};
-  return {};
+std::vector<std::string> SplitFlags(std::string_view flags) {
+  std::vector<std::string> out;
+  for (absl::string_view f : absl::StrSplit(absl::string_view(flags.data(), flags.size()), ' ', absl::SkipEmpty()))
+    out.emplace_back(std::string(f));
+  return out;
+}
+
+// The newest modification time of the runtime API headers (recursively), so a precompiled header
+// older than any of them is not used (GCC itself does not check).
+bool PchIsFresh(const fs::path& pch, const std::string& include_dir) {
+  std::error_code ec;
+  const auto pch_time = fs::last_write_time(pch, ec);
+  if (ec) return false;
+  for (fs::recursive_directory_iterator it(fs::path(include_dir) / "dfc", ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code ec2;
+    if (it->is_regular_file(ec2) && it->last_write_time(ec2) > pch_time) return false;
+  }
+  return !ec;
+}
+
+// From `g++ -H` output: "! X.gch" = precompiled header used, "x X.gch" = found but invalid.
+std::string PchStatusFromTrace(const std::string& output, const std::string& pch) {
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (line.size() > 2 && line.substr(2) == pch) {
+      if (line[0] == '!') return "used";
+      if (line[0] == 'x') return "invalid (not used)";
+    }
+  }
+  return "not used";
 }
 
 // Identity of a file for the cache key: size and modification time (cheap, and changes whenever
@@ -128,13 +152,14 @@ int MapUserCodeErrors(const std::string& output, const ir::Graph& g, Diagnostics
 ToolchainConfig DefaultToolchain() {
   ToolchainConfig tc;
   tc.cxx = Env("DFC_CXX", DFC_CXX);
-  tc.cxx_flags = {"-std=c++20", "-O2", "-DNDEBUG", "-pthread"};
-  for (auto& f : SanitizerFlags()) tc.cxx_flags.push_back(f);
-  for (absl::string_view f : absl::StrSplit(Env("DFC_CXXFLAGS"), ' ', absl::SkipEmpty()))
-    tc.cxx_flags.emplace_back(std::string(f));
+  tc.cxx_flags = SplitFlags(DFC_JOB_CXX_FLAGS);
+  const std::string extra = Env("DFC_CXXFLAGS");
+  for (auto& f : SplitFlags(extra)) tc.cxx_flags.push_back(f);
   tc.runtime_include = Env("DFC_RUNTIME_INCLUDE", DFC_RUNTIME_INCLUDE);
   tc.runtime_lib = Env("DFC_RUNTIME_LIB", DFC_RUNTIME_LIB);
-  tc.link_flags = {"-static-libstdc++", "-static-libgcc", "-pthread"};
+  tc.link_flags = SplitFlags(DFC_JOB_LINK_FLAGS);
+  if (tc.cxx == DFC_CXX && extra.empty() && tc.runtime_include == DFC_RUNTIME_INCLUDE && Env("DFC_PCH") != "0")
+    tc.pch_dir = DFC_RUNTIME_PCH_DIR;
   std::string cache = Env("DFC_CACHE_DIR");
   if (cache.empty()) {
     std::string xdg = Env("XDG_CACHE_HOME");
@@ -151,6 +176,13 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   std::vector<std::string> args;
   args.push_back(tc.cxx);
   for (const auto& f : tc.cxx_flags) args.push_back(f);
+  const std::string pch = tc.pch_dir.empty() ? "" : tc.pch_dir + "/dfc/runtime.h.gch";
+  const bool use_pch = !pch.empty() && PchIsFresh(pch, tc.runtime_include);
+  if (use_pch) {
+    // Searched before runtime/api: GCC takes dfc/runtime.h.gch when valid, else the header.
+    args.push_back("-I" + tc.pch_dir);
+    args.push_back("-Winvalid-pch");
+  }
   args.push_back("-I" + tc.runtime_include);
   for (const auto& [dir, loc] : g.dependencies.include_dirs) args.push_back("-I" + dir);
   // A C++ DSL job's own quoted includes resolve next to job.cpp, as they do for a plain compiler.
@@ -178,6 +210,7 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   for (const auto& a : args) key.Add(a);
   for (const auto& l : libs) key.Add(l);
   key.Add(FileStamp(tc.runtime_lib));
+  if (use_pch) key.Add(FileStamp(pch));  // rebuilt whenever a runtime header changes
   for (const auto& [src, loc] : g.dependencies.sources) {
     std::string text;
     if (!ReadFile(src, &text)) {
@@ -232,10 +265,18 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     std::string line;
     for (const auto& a : cmd) line += (line.empty() ? "" : " ") + a;
     std::fprintf(stderr, "dfc: %s\n", line.c_str());
+    if (use_pch) cmd.insert(cmd.begin() + 1, "-H");  // the include trace says whether the .gch was taken
   }
   auto t0 = std::chrono::steady_clock::now();
   ProcessResult r = RunProcess(cmd);
   result.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (opts.verbose) {
+    result.pch_status = use_pch ? PchStatusFromTrace(r.output, pch)
+                                : tc.pch_dir.empty() ? "disabled (other compiler, flags or headers, or DFC_PCH=0)"
+                                                     : "stale (older than a runtime header; rebuild dfc_runtime)";
+    std::fprintf(stderr, "dfc: precompiled runtime header %s: %s\n", pch.empty() ? "-" : pch.c_str(),
+                 result.pch_status.c_str());
+  }
   if (r.exit_code != 0) {
     int user_errors = MapUserCodeErrors(r.output, g, diags);
     if (user_errors > 0) {

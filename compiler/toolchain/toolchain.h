@@ -24,6 +24,10 @@ struct ToolchainConfig {
   std::string runtime_include;          // runtime/api (DFC_RUNTIME_INCLUDE overrides)
   std::string runtime_lib;              // libdfc_runtime.a (DFC_RUNTIME_LIB overrides)
   std::vector<std::string> link_flags;  // -static-libstdc++ -static-libgcc -pthread ...
+  // Directory holding dfc/runtime.h.gch, the runtime API precompiled with exactly cxx_flags; empty
+  // when the configuration differs from the one it was built for (DFC_CXX, DFC_CXXFLAGS,
+  // DFC_RUNTIME_INCLUDE set) or DFC_PCH=0. Used only while it is newer than every runtime header.
+  std::string pch_dir;
   std::string cache_dir;                // DFC_CACHE_DIR, else $XDG_CACHE_HOME/dfc, else ~/.cache/dfc
 };
 
@@ -34,6 +38,9 @@ struct BuildResult {
   std::string executable;  // path of the built (or cached) executable inside the cache
   bool cached = false;     // true: reused, nothing was compiled
   double compile_seconds = 0;
+  // Whether the compile took the runtime's precompiled header; known only in verbose builds
+  // (they ask the compiler, -H), else "".
+  std::string pch_status;
 };
 
 struct BuildOptions {

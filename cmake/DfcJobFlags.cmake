@@ -1,0 +1,14 @@
+# The flags dfc compiles and links generated job code with: one list, read by the toolchain
+# (configured into toolchain_config.h) and by the runtime's precompiled header
+# (runtime/CMakeLists.txt), which GCC only uses when it was built with the same flags.
+set(DFC_JOB_CXX_FLAGS -std=c++20 -O2 -DNDEBUG -pthread ${DFC_SANITIZER_FLAGS})
+set(DFC_JOB_LINK_FLAGS -static-libstdc++ -static-libgcc -pthread)
+# lld links a job in about half the time of GNU ld (bench/build_time.sh); lld-14 comes with
+# scripts/install-deps.sh, and without it jobs link with the default linker.
+include(CheckLinkerFlag)
+check_linker_flag(CXX -fuse-ld=lld DFC_HAVE_LLD)
+if(DFC_HAVE_LLD)
+  list(APPEND DFC_JOB_LINK_FLAGS -fuse-ld=lld)
+endif()
+# The precompiled header of dfc/runtime.h (built beside the runtime library; see runtime/).
+set(DFC_RUNTIME_PCH_DIR ${CMAKE_BINARY_DIR}/runtime/pch)
