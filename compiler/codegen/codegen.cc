@@ -484,6 +484,8 @@ class Generator {
   // `<stream>_<column>` (e.g. bid_price), filled for the event's own kind only. Event time =
   // dateTime; watermark = max dateTime - watermark_delay_ms (SQL style, default 4000 as
   // nexmark's DDL), emitted every 16384 rows, unless the node sets its own "watermark" strategy.
+  // `-D <id>.replay=R` (benchmarks: engine only) generates the events into memory first and
+  // replays them R times, time shifted (dfc/nexmark_replay.h).
   // `extra` is generated only if a column reads it.
   void EmitNexmark(const ChainCtx& cc, const Node& n, const std::string& t) {
     namespace nx = dfc::nexmark;
@@ -573,18 +575,21 @@ class Generator {
          << "    const int64_t wm_delay = c.ParamInt(" << id << ", \"watermark_delay_ms\", "
          << int_param("watermark_delay_ms", 4000) << ");\n"
          << "    dfc::rt::RateLimiter limiter(c, rate);\n"
+         << "    dfc::nexmark::EventSource src(gen, events, c.ParamInt(" << id << ", \"replay\", 0), " << kind
+         << ", c.subtask(), c.parallelism());\n"
+         << "    const int64_t limit = src.limit();\n"
          << "    dfc::nexmark::Event ev;\n"
          << "    " << t << " row;\n"
          << "    int64_t max_ts = INT64_MIN, last_wm = INT64_MIN;\n"
          << "    uint32_t since_wm = 0;\n"
-         << "    for (int64_t i = c.subtask(); events < 0 || i < events; i += c.parallelism()) {\n"
+         << "    for (int64_t i = c.subtask(); limit < 0 || i < limit; i += c.parallelism()) {\n"
          << "      if (!loop.Continue()) break;\n";
     if (kind >= 0) {
-      out_ << "      if (gen.KindOf(i) != static_cast<dfc::nexmark::EventKind>(" << kind << ")) continue;\n"
-           << "      gen.Next(i, &ev);\n" << fill
+      out_ << "      if (src.KindOf(i) != static_cast<dfc::nexmark::EventKind>(" << kind << ")) continue;\n"
+           << "      src.Next(i, &ev);\n" << fill
            << "      {\n" << per_kind[kind] << "      }\n";
     } else {
-      out_ << "      gen.Next(i, &ev);\n"
+      out_ << "      src.Next(i, &ev);\n"
            << "      row = " << t << "();\n" << fill
            << "      switch (ev.kind) {\n";
       for (int k = 0; k < 3; ++k)
@@ -818,7 +823,7 @@ class Generator {
     const std::string conn = n.StrParam("connector");
     if (n.op == "source" && conn == "file") return {"path", "format", "on_error", "dead_letter_path"};
     if (n.op == "source" && conn == "datagen") return {"count", "rate"};
-    if (n.op == "source" && conn == "nexmark") return {"events", "rate", "events_per_second", "watermark_delay_ms"};
+    if (n.op == "source" && conn == "nexmark") return {"events", "rate", "events_per_second", "watermark_delay_ms", "replay"};
     if (n.op == "sink" && conn == "file") return {"path", "format"};
     return {};
   }

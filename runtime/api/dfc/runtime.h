@@ -24,6 +24,7 @@
 #include "dfc/join.h"
 #include "dfc/metrics.h"
 #include "dfc/nexmark.h"
+#include "dfc/nexmark_replay.h"
 #include "dfc/operators.h"
 #include "dfc/row.h"
 #include "dfc/state.h"
