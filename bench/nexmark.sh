@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Nexmark benchmark: every query in samples/nexmark beside the hand-written C++ of the same query
+# (bench/nexmark_handwritten.cc) on the same events, in the same run, one table.
+#
+#   bench/nexmark.sh [--events N] [--replay-events M] [--passes R] [--queries q0,q1,...]
+#                    [--latency-rate EV_PER_S] [--checkpoint-intervals 10s,1s] [--state-backend B]
+#
+# Needs `ninja -C build dfc nexmark_handwritten` and GNU time (/usr/bin/time). Columns:
+#   gen ev/s/core     events / CPU seconds of the whole process (user + sys, all threads), the
+#                     generator in the loop, parallelism 1 (Flink's Nexmark numbers are per core
+#                     with the generator in the loop too); sinks are blackholes, as in nexmark-flink.
+#   replay ev/s/core  engine only: M events generated into memory first, then replayed R times
+#                     (time shifted). dfc: -D <source>.replay; the CPU of R passes is the CPU of a
+#                     run with R + 1 passes minus a run with 1 pass (same fill, same startup).
+#                     Hand-written: its own timer around the replay loop.
+#   ratio             dfc / hand-written (> 1: dfc is faster). Machines are shared and noisy:
+#                     compare ratios, which come from back-to-back runs, not absolute numbers.
+#   RSS               peak resident set of the dfc job in the gen run (GNU time %M).
+#   build             cold `dfc build` (empty cache, ccache off): wall and CPU seconds.
+# Then the p50/p99 event-to-sink latency of a q1 pipeline with a shuffle at a fixed event rate
+# (bench/jobs/nexmark_latency.json, parallelism 2).
+# Checkpoint and state-backend columns: --checkpoint-intervals runs the gen measurement again with
+# -D execution.checkpointing.interval=<each>, --state-backend with -D state.backend.type=<B>; they
+# stay "-" until the runtime checkpoints (the ckpt / state work) — the flags are ready for it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+exec python3 - "$root" "$@" <<'PY'
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+
+root = sys.argv[1]
+ap = argparse.ArgumentParser(prog="bench/nexmark.sh")
+ap.add_argument("--events", type=int, default=10_000_000)
+ap.add_argument("--replay-events", type=int, default=1_000_000)
+ap.add_argument("--passes", type=int, default=5)
+ap.add_argument("--queries", default="")
+ap.add_argument("--latency-rate", type=int, default=20_000)
+ap.add_argument("--latency-events", type=int, default=200_000)
+ap.add_argument("--checkpoint-intervals", default="")
+ap.add_argument("--state-backend", default="")
+ap.add_argument("--build-dir", default=os.path.join(root, "build"))
+a = ap.parse_args(sys.argv[2:])
+
+dfc = os.path.join(a.build_dir, "compiler/driver/dfc")
+hand = os.path.join(a.build_dir, "bench/nexmark_handwritten")
+for p in (dfc, hand, "/usr/bin/time"):
+    if not os.path.exists(p):
+        sys.exit(f"nexmark.sh: {p} is missing (ninja -C build dfc nexmark_handwritten; apt-get install time)")
+HANDWRITTEN = {"q0", "q1", "q2", "q5", "q7", "q8"}
+
+def strip_jsonc(text):
+    out, i, n, in_str = [], 0, len(text), False
+    while i < n:
+        c = text[i]
+        if in_str:
+            out.append(c)
+            if c == "\\": out.append(text[i + 1]); i += 1
+            elif c == '"': in_str = False
+        elif c == '"': in_str = True; out.append(c)
+        elif text.startswith("//", i):
+            while i < n and text[i] != "\n": i += 1
+            continue
+        elif text.startswith("/*", i):
+            i = text.index("*/", i) + 2; continue
+        else: out.append(c)
+        i += 1
+    return "".join(out)
+
+def timed(cmd, env=None, cwd=None):
+    """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout)."""
+    fd, tf = tempfile.mkstemp(); os.close(fd)
+    r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%U %S %e %M"] + cmd, env=env, cwd=cwd,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"nexmark.sh: {' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
+    u, s, e, m = open(tf).read().split()[-4:]; os.unlink(tf)
+    return float(u) + float(s), float(e), int(m), r.stdout
+
+def hand_line(out):
+    return dict(kv.split("=", 1) for kv in out.split())
+
+queries = sorted((f[:-5] for f in os.listdir(f"{root}/samples/nexmark") if re.fullmatch(r"q\d+\.json", f)),
+                 key=lambda q: int(q[1:]))
+if a.queries: queries = [q for q in a.queries.split(",") if q in queries]
+
+def fmt(v): return "-" if v is None else f"{v / 1e6:.2f}M"
+def ratio(x, y): return "-" if x is None or y is None else f"{x / y:.2f}x"
+
+tmp = tempfile.mkdtemp(prefix="dfc-nexmark-")
+extra_cols = [f"ckpt {i}" for i in a.checkpoint_intervals.split(",") if i] + ([f"{a.state_backend}"] if a.state_backend else [])
+hdr = (f"{'query':<6} {'gen dfc':>9} {'gen hand':>9} {'ratio':>6} {'replay dfc':>10} {'replay hand':>11} {'ratio':>6}"
+       f" {'RSS MiB':>8} {'build wall':>10} {'build cpu':>9}" + "".join(f" {c:>10}" for c in extra_cols))
+print(f"Nexmark, events/s per core (M = million), parallelism 1; gen: {a.events:,} events; "
+      f"replay: {a.replay_events:,} events x {a.passes} passes; {time.strftime('%Y-%m-%d %H:%M')}, "
+      f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+print(hdr); print("-" * len(hdr))
+t_start = time.time()
+for q in queries:
+    doc = json.loads(strip_jsonc(open(f"{root}/samples/nexmark/{q}.json").read()))
+    sources = [n["id"] for n in doc["nodes"] if n.get("op") == "source" and n.get("connector") == "nexmark"]
+    for n in doc["nodes"]:
+        if n.get("op") == "sink":
+            for k in ("path", "format"): n.pop(k, None)
+            n["connector"] = "blackhole"
+    for key, paths in doc.get("dependencies", {}).items():  # relative to the sample, not the copy
+        if key != "pkg_config":
+            doc["dependencies"][key] = [p if p.startswith("/") or (key == "libraries" and "/" not in p)
+                                        else f"{root}/samples/nexmark/{p}" for p in paths]
+    job = f"{tmp}/{q}.json"; json.dump(doc, open(job, "w"), indent=1)
+    env = dict(os.environ, CCACHE_DISABLE="1", DFC_CACHE_DIR=f"{tmp}/cache-{q}")
+    bcpu, bwall, _, _ = timed([dfc, "build", job, "-o", f"{tmp}/{q}"], env=env)
+    exe = f"{tmp}/{q}"
+    def dfc_run(events, replay=None, extra=()):
+        cmd = [exe, "-p", "1"]
+        for s in sources:
+            cmd += ["-D", f"{s}.events={events}"]
+            if replay is not None: cmd += ["-D", f"{s}.replay={replay}"]
+        return timed(cmd + list(extra), cwd=tmp)
+    cpu, wall, rss, _ = dfc_run(a.events)
+    gen_dfc = a.events / cpu
+    gen_hand = rep_hand = None
+    if q in HANDWRITTEN:
+        hcpu, _, _, _ = timed([hand, "--query", q, "--events", str(a.events), "--mode", "gen"])
+        gen_hand = a.events / hcpu
+        h = hand_line(timed([hand, "--query", q, "--events", str(a.replay_events), "--mode", "replay",
+                             "--repeat", str(a.passes)])[3])
+        rep_hand = float(h["events_per_s_per_core"])
+    c1 = dfc_run(a.replay_events, replay=1)[0]
+    cr = dfc_run(a.replay_events, replay=a.passes + 1)[0]
+    rep_dfc = a.replay_events * a.passes / (cr - c1) if cr > c1 else None
+    extras = []
+    for i in [x for x in a.checkpoint_intervals.split(",") if x]:
+        c = dfc_run(a.events, extra=["-D", f"execution.checkpointing.interval={i}"])[0]
+        extras.append(fmt(a.events / c))
+    if a.state_backend:
+        c = dfc_run(a.events, extra=["-D", f"state.backend.type={a.state_backend}"])[0]
+        extras.append(fmt(a.events / c))
+    print(f"{q:<6} {fmt(gen_dfc):>9} {fmt(gen_hand):>9} {ratio(gen_dfc, gen_hand):>6} {fmt(rep_dfc):>10}"
+          f" {fmt(rep_hand):>11} {ratio(rep_dfc, rep_hand):>6} {rss / 1024:>8.1f} {bwall:>9.2f}s {bcpu:>8.2f}s"
+          + "".join(f" {x:>10}" for x in extras), flush=True)
+
+# Latency at a fixed rate.
+lat_job = f"{root}/bench/jobs/nexmark_latency.json"
+env = dict(os.environ, DFC_CACHE_DIR=f"{tmp}/cache-latency")
+subprocess.run([dfc, "build", lat_job, "-o", f"{tmp}/latency"], env=env, check=True, stdout=subprocess.DEVNULL)
+subprocess.run([f"{tmp}/latency", "-D", f"bid.rate={a.latency_rate}", "-D", f"bid.events={a.latency_events}",
+                "-D", f"out.path={tmp}/latency.csv"], check=True, cwd=tmp, stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
+vals = []
+for f in os.listdir(tmp):
+    if f.startswith("latency.csv"):
+        vals += [int(l.rsplit(",", 1)[1]) for l in open(f"{tmp}/{f}") if l.strip()]
+vals.sort()
+pct = lambda p: vals[min(len(vals) - 1, int(p / 100 * len(vals)))]
+print(f"\nlatency, q1 pipeline + hash shuffle (bench/jobs/nexmark_latency.json), parallelism 2, "
+      f"{a.latency_rate:,} events/s: {len(vals):,} rows, p50 {pct(50)} us, p99 {pct(99)} us, max {vals[-1]} us")
+print(f"(total {time.time() - t_start:.0f} s)")
+shutil.rmtree(tmp, ignore_errors=True)
+PY
