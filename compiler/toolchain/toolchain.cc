@@ -157,6 +157,7 @@ ToolchainConfig DefaultToolchain() {
   for (auto& f : SplitFlags(extra)) tc.cxx_flags.push_back(f);
   tc.runtime_include = Env("DFC_RUNTIME_INCLUDE", DFC_RUNTIME_INCLUDE);
   tc.runtime_lib = Env("DFC_RUNTIME_LIB", DFC_RUNTIME_LIB);
+  for (absl::string_view l : absl::StrSplit(DFC_RUNTIME_LIBS, ';', absl::SkipEmpty())) tc.runtime_libs.emplace_back(l);
   tc.link_flags = SplitFlags(DFC_JOB_LINK_FLAGS);
   if (tc.cxx == DFC_CXX && extra.empty() && tc.runtime_include == DFC_RUNTIME_INCLUDE && Env("DFC_PCH") != "0")
     tc.pch_dir = DFC_RUNTIME_PCH_DIR;
@@ -211,6 +212,7 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   for (const auto& l : libs) key.Add(l);
   key.Add(FileStamp(tc.runtime_lib));
   if (use_pch) key.Add(FileStamp(pch));  // rebuilt whenever a runtime header changes
+  for (const auto& l : tc.runtime_libs) key.Add(l);
   for (const auto& [src, loc] : g.dependencies.sources) {
     std::string text;
     if (!ReadFile(src, &text)) {
@@ -257,6 +259,7 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   cmd.push_back(src.string());
   for (const auto& [s, loc] : g.dependencies.sources) cmd.push_back(s);
   cmd.push_back(tc.runtime_lib);
+  for (const auto& l : tc.runtime_libs) cmd.push_back(l);
   for (const auto& l : libs) cmd.push_back(l);
   for (const auto& f : tc.link_flags) cmd.push_back(f);
   cmd.push_back("-o");

@@ -23,6 +23,7 @@ struct ToolchainConfig {
   std::vector<std::string> cxx_flags;   // -std=c++20 -O2 ... (+ DFC_CXXFLAGS, space-separated)
   std::string runtime_include;          // runtime/api (DFC_RUNTIME_INCLUDE overrides)
   std::string runtime_lib;              // libdfc_runtime.a (DFC_RUNTIME_LIB overrides)
+  std::vector<std::string> runtime_libs;  // static archives it needs (RocksDB ...), linked after it
   std::vector<std::string> link_flags;  // -static-libstdc++ -static-libgcc -pthread ...
   // Directory holding dfc/runtime.h.gch, the runtime API precompiled with exactly cxx_flags; empty
   // when the configuration differs from the one it was built for (DFC_CXX, DFC_CXXFLAGS,

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,12 +27,18 @@ class NullTask final : public OperatorTask {
 };
 
 struct Env {
-  explicit Env(const std::string& backend, int parallelism = 1, int subtask = 0, int max_parallelism = 128) {
+  explicit Env(const std::string& backend, int parallelism = 1, int subtask = 0, int max_parallelism = 128,
+               const std::string& localdir = "") {
     TaskHarness::Options o;
     o.parallelism = parallelism;
     o.subtask = subtask;
     o.max_parallelism = max_parallelism;
-    o.config = {{"state.backend.type", backend}};
+    if (backend == "rocksdb-small-cache") {  // every few accesses write back and reload
+      o.config = {{"state.backend.type", "rocksdb"}, {"state.backend.rocksdb.cache-entries", "16"}};
+    } else {
+      o.config = {{"state.backend.type", backend}};
+    }
+    if (!localdir.empty()) o.config.emplace_back("state.backend.rocksdb.localdir", localdir);
     h = std::make_unique<TaskHarness>(std::make_unique<NullTask>(), o);
   }
   TaskContext& ctx() { return h->context(); }
@@ -87,7 +94,7 @@ TEST(Serde, OrderPreservingIntegersAndRoundTrips) {
 TEST_P(StateTest, ValueStatePerKey) {
   Env env(GetParam());
   auto b = MakeKeyedBackend<int64_t>(env.ctx(), "op");
-  EXPECT_EQ(std::string(b->type_name()), GetParam());
+  EXPECT_EQ(std::string(b->type_name()), GetParam() == "hashmap" ? "hashmap" : "rocksdb");
   auto& count = b->GetValueState<int64_t>("count");
   EXPECT_EQ(&count, &b->GetValueState<int64_t>("count"));  // the name is the descriptor
   EXPECT_THROW(b->GetValueState<std::string>("count"), std::logic_error);
@@ -368,7 +375,43 @@ TEST_P(StateTest, ManyKeysThroughTheCache) {
   EXPECT_EQ(entries, 128u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StateTest, ::testing::Values("hashmap"));
+TEST(RocksDbBackend, LivesInLocalDirAndCleansUp) {
+  const std::string dir = ::testing::TempDir() + "/dfc_state_test_localdir";
+  std::filesystem::remove_all(dir);
+  Env env("rocksdb", 1, 0, 128, dir);
+  std::string path;
+  {
+    auto b = MakeKeyedBackend<int64_t>(env.ctx(), "op/1");
+    ASSERT_NE(b->store(), nullptr);
+    path = b->store()->path();
+    EXPECT_EQ(path.rfind(dir + "/dfc-rocksdb-", 0), 0u) << path;
+    EXPECT_TRUE(std::filesystem::exists(path));
+    ASSERT_EQ(env.ctx().keyed_backends().size(), 1u);
+    EXPECT_EQ(env.ctx().keyed_backends()[0].first, "op/1");
+    EXPECT_EQ(env.ctx().keyed_backends()[0].second, b.get());
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_TRUE(env.ctx().keyed_backends().empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StateBackend, UnknownTypeIsAnError) {
+  Env env("memory");
+  try {
+    MakeKeyedBackend<int64_t>(env.ctx(), "op");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "state.backend.type must be 'hashmap' or 'rocksdb', got 'memory'");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StateTest, ::testing::Values("hashmap", "rocksdb", "rocksdb-small-cache"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
+                         });
 
 }  // namespace
 }  // namespace dfc::rt
