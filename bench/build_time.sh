@@ -4,13 +4,13 @@
 # as wall seconds and CPU seconds of dfc and the C++ compiler and linker it runs (CPU time is
 # what a loaded machine distorts least). Each job is built REPEAT times per column (default 3)
 # and the fastest run is shown; all columns come from the same run, so compare them, not runs.
-# usage: bench/build_time.sh [path/to/dfc] [REPEAT]
+# usage: bench/build_time.sh [path/to/dfc] [REPEAT] [REGEX: only jobs whose name matches]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dfc=${1:-$root/build/compiler/driver/dfc}
-exec python3 - "$dfc" "$root" "${2:-3}" <<'PY'
-import glob, os, resource, subprocess, sys, tempfile, time
-dfc, root, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+exec python3 - "$dfc" "$root" "${2:-3}" "${3:-}" <<'PY'
+import glob, os, re, resource, subprocess, sys, tempfile, time
+dfc, root, repeat, only = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 def run(args, env):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.time()
     subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -23,6 +23,7 @@ print(f"{'job':<22} {'cold wall':>10} {'cold cpu':>9} {'no-pch wall':>12} {'no-p
 with tempfile.TemporaryDirectory() as tmp:
     for job in jobs:
         name = os.path.relpath(job, f"{root}/samples").replace("/job.json", "").replace(".json", "")
+        if only and not re.search(only, name): continue
         out = f"{tmp}/{name.replace('/', '_')}"
         cold, nopch, cached = [], [], []
         for i in range(repeat):

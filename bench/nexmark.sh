@@ -17,6 +17,9 @@
 #                     compare ratios, which come from back-to-back runs, not absolute numbers.
 #   RSS               peak resident set of the dfc job in the gen run (GNU time %M).
 #   build             cold `dfc build` (empty cache, ccache off): wall and CPU seconds.
+#   "slow"            the run did not finish within --timeout seconds (default 90), so one
+#                     pathological query cannot hold the whole table back; "-": no hand-written
+#                     program for the query.
 # Then the p50/p99 event-to-sink latency of a q1 pipeline with a shuffle at a fixed event rate
 # (bench/jobs/nexmark_latency.json, parallelism 2).
 # Checkpoint and state-backend columns: --checkpoint-intervals runs the gen measurement again with
@@ -38,6 +41,7 @@ ap.add_argument("--latency-events", type=int, default=200_000)
 ap.add_argument("--checkpoint-intervals", default="")
 ap.add_argument("--state-backend", default="")
 ap.add_argument("--build-dir", default=os.path.join(root, "build"))
+ap.add_argument("--timeout", type=float, default=90, help="seconds per run; a slower run shows as 'slow'")
 a = ap.parse_args(sys.argv[2:])
 
 dfc = os.path.join(a.build_dir, "compiler/driver/dfc")
@@ -68,8 +72,12 @@ def strip_jsonc(text):
 def timed(cmd, env=None, cwd=None):
     """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout)."""
     fd, tf = tempfile.mkstemp(); os.close(fd)
-    r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%U %S %e %M"] + cmd, env=env, cwd=cwd,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%U %S %e %M"] + cmd, env=env, cwd=cwd,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=a.timeout)
+    except subprocess.TimeoutExpired:
+        os.unlink(tf)
+        return None
     if r.returncode != 0:
         sys.exit(f"nexmark.sh: {' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
     u, s, e, m = open(tf).read().split()[-4:]; os.unlink(tf)
@@ -82,7 +90,7 @@ queries = sorted((f[:-5] for f in os.listdir(f"{root}/samples/nexmark") if re.fu
                  key=lambda q: int(q[1:]))
 if a.queries: queries = [q for q in a.queries.split(",") if q in queries]
 
-def fmt(v): return "-" if v is None else f"{v / 1e6:.2f}M"
+def fmt(v): return "slow" if v is None else f"{v / 1e6:.2f}M"
 def ratio(x, y): return "-" if x is None or y is None else f"{x / y:.2f}x"
 
 tmp = tempfile.mkdtemp(prefix="dfc-nexmark-")
@@ -107,7 +115,7 @@ for q in queries:
                                         else f"{root}/samples/nexmark/{p}" for p in paths]
     job = f"{tmp}/{q}.json"; json.dump(doc, open(job, "w"), indent=1)
     env = dict(os.environ, CCACHE_DISABLE="1", DFC_CACHE_DIR=f"{tmp}/cache-{q}")
-    bcpu, bwall, _, _ = timed([dfc, "build", job, "-o", f"{tmp}/{q}"], env=env)
+    bcpu, bwall, _, _ = timed([dfc, "build", job, "-o", f"{tmp}/{q}"], env=env) or (0, 0, 0, "")
     exe = f"{tmp}/{q}"
     def dfc_run(events, replay=None, extra=()):
         cmd = [exe, "-p", "1"]
@@ -115,27 +123,29 @@ for q in queries:
             cmd += ["-D", f"{s}.events={events}"]
             if replay is not None: cmd += ["-D", f"{s}.replay={replay}"]
         return timed(cmd + list(extra), cwd=tmp)
-    cpu, wall, rss, _ = dfc_run(a.events)
-    gen_dfc = a.events / cpu
+    r = dfc_run(a.events)
+    gen_dfc, rss = (a.events / r[0], r[2]) if r else (None, 0)
     gen_hand = rep_hand = None
     if q in HANDWRITTEN:
-        hcpu, _, _, _ = timed([hand, "--query", q, "--events", str(a.events), "--mode", "gen"])
-        gen_hand = a.events / hcpu
-        h = hand_line(timed([hand, "--query", q, "--events", str(a.replay_events), "--mode", "replay",
-                             "--repeat", str(a.passes)])[3])
-        rep_hand = float(h["events_per_s_per_core"])
-    c1 = dfc_run(a.replay_events, replay=1)[0]
-    cr = dfc_run(a.replay_events, replay=a.passes + 1)[0]
-    rep_dfc = a.replay_events * a.passes / (cr - c1) if cr > c1 else None
+        hr = timed([hand, "--query", q, "--events", str(a.events), "--mode", "gen"])
+        gen_hand = a.events / hr[0] if hr else None
+        hr = timed([hand, "--query", q, "--events", str(a.replay_events), "--mode", "replay", "--repeat", str(a.passes)])
+        rep_hand = float(hand_line(hr[3])["events_per_s_per_core"]) if hr else None
+    rep_dfc = None
+    if gen_dfc is not None:
+        r1 = dfc_run(a.replay_events, replay=1)
+        rr = dfc_run(a.replay_events, replay=a.passes + 1) if r1 else None
+        if r1 and rr and rr[0] > r1[0]: rep_dfc = a.replay_events * a.passes / (rr[0] - r1[0])
     extras = []
     for i in [x for x in a.checkpoint_intervals.split(",") if x]:
-        c = dfc_run(a.events, extra=["-D", f"execution.checkpointing.interval={i}"])[0]
-        extras.append(fmt(a.events / c))
+        c = dfc_run(a.events, extra=["-D", f"execution.checkpointing.interval={i}"])
+        extras.append(fmt(a.events / c[0] if c else None))
     if a.state_backend:
-        c = dfc_run(a.events, extra=["-D", f"state.backend.type={a.state_backend}"])[0]
-        extras.append(fmt(a.events / c))
-    print(f"{q:<6} {fmt(gen_dfc):>9} {fmt(gen_hand):>9} {ratio(gen_dfc, gen_hand):>6} {fmt(rep_dfc):>10}"
-          f" {fmt(rep_hand):>11} {ratio(rep_dfc, rep_hand):>6} {rss / 1024:>8.1f} {bwall:>9.2f}s {bcpu:>8.2f}s"
+        c = dfc_run(a.events, extra=["-D", f"state.backend.type={a.state_backend}"])
+        extras.append(fmt(a.events / c[0] if c else None))
+    hf = fmt if q in HANDWRITTEN else (lambda v: "-")
+    print(f"{q:<6} {fmt(gen_dfc):>9} {hf(gen_hand):>9} {ratio(gen_dfc, gen_hand):>6} {fmt(rep_dfc):>10}"
+          f" {hf(rep_hand):>11} {ratio(rep_dfc, rep_hand):>6} {rss / 1024:>8.1f} {bwall:>9.2f}s {bcpu:>8.2f}s"
           + "".join(f" {x:>10}" for x in extras), flush=True)
 
 # Latency at a fixed rate.
