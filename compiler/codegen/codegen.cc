@@ -644,7 +644,10 @@ class Generator {
       const ir::TypeKind k = s.fields[f].type.kind;
       const std::string fi = std::to_string(f);
       if (kind == "sequence") {
-        std::string e = "(" + std::to_string(num("start", 0)) + "LL + i * " + std::to_string(num("step", 1)) + "LL)";
+        // "every": the value advances by `step` every `every` rows (timestamps for many rows per ms).
+        const int64_t every = std::max<int64_t>(num("every", 1), 1);
+        const std::string idx = every == 1 ? "i" : "(i / " + std::to_string(every) + "LL)";
+        std::string e = "(" + std::to_string(num("start", 0)) + "LL + " + idx + " * " + std::to_string(num("step", 1)) + "LL)";
         switch (k) {
           case ir::TypeKind::kString: out_ << lhs << "std::to_string" << e << ";\n"; break;
           case ir::TypeKind::kBoolean: out_ << lhs << "(" << e << " & 1) != 0;\n"; break;

@@ -1,5 +1,6 @@
 #include "compiler/toolchain/toolchain.h"
 
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -213,6 +214,17 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   key.Add(FileStamp(tc.runtime_lib));
   if (use_pch) key.Add(FileStamp(pch));  // rebuilt whenever a runtime header changes
   for (const auto& l : tc.runtime_libs) key.Add(l);
+  // The runtime API headers are compiled into the job (templates such as dfc/window.h): a header
+  // edit must not reuse a job built against the old one, also without the PCH (sanitizer builds).
+  // Sorted: the key does not depend on directory order.
+  {
+    std::vector<std::string> headers;
+    std::error_code hec;
+    for (fs::recursive_directory_iterator it(tc.runtime_include, hec), end; !hec && it != end; it.increment(hec))
+      if (it->is_regular_file(hec)) headers.push_back(it->path().string());
+    std::sort(headers.begin(), headers.end());
+    for (const auto& h : headers) key.Add(FileStamp(h));
+  }
   for (const auto& [src, loc] : g.dependencies.sources) {
     std::string text;
     if (!ReadFile(src, &text)) {

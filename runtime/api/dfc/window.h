@@ -94,7 +94,12 @@ class PaneWindows {
   int64_t watermark() const { return wm_; }
   uint64_t late_dropped() const { return late_; }
   size_t pending_windows() const { return ends_.size(); }
-  size_t num_panes() const { return panes_.size(); }
+  // (key, pane) accumulators held.
+  size_t num_panes() const {
+    size_t n = 0;
+    for (const auto& [k, panes] : keys_) panes.ForEach([&](int64_t, const Acc&) { ++n; });
+    return n;
+  }
 
   // Adds a record of time `t` for `key`: add(Acc&) updates the key's pane accumulator. A window
   // that already fired and is still within its allowed lateness fires again at once through
@@ -105,18 +110,19 @@ class PaneWindows {
     if (last_start + size_ <= t) return Reject(t);  // t falls between windows (size < slide)
     if (CleanupTime(last_start + size_, opt_.allowed_lateness) <= wm_) return Reject(t);
     const int64_t ps = WindowStart(t, offset_, pane_);
-    auto [it, fresh] = panes_.try_emplace(ps);
-    if (fresh) {
+    if (ps != last_pane_ && registered_.insert(ps).second) {
       // Register the windows of this pane that have not fired yet (once per pane).
       for (int64_t ws = WindowStart(ps, offset_, slide_); ws > ps - size_; ws -= slide_) {
         if (ws + size_ - 1 > wm_) ends_.insert(ws + size_);
       }
     }
-    add(it->second[key]);
+    last_pane_ = ps;
+    Panes& panes = keys_[key];
+    add(panes.Get(ps));
     if (opt_.allowed_lateness > 0) {
       for (int64_t ws = last_start; ws > t - size_; ws -= slide_) {
         const int64_t end = ws + size_;
-        if (end - 1 <= wm_ && CleanupTime(end, opt_.allowed_lateness) > wm_) FireKey(key, ws, end, emit);
+        if (end - 1 <= wm_ && CleanupTime(end, opt_.allowed_lateness) > wm_) FireKey(key, panes, ws, end, emit);
       }
     }
     return AddResult::kAdded;
@@ -137,16 +143,70 @@ class PaneWindows {
     while (!ends_.empty() && *ends_.begin() - 1 <= wm) {
       const int64_t end = *ends_.begin();
       ends_.erase(ends_.begin());
-      Fire(end - size_, end, emit);
+      for (const auto& [key, panes] : keys_) FireKey(key, panes, end - size_, end, emit);
     }
-    while (!panes_.empty()) {
-      const int64_t ps = panes_.begin()->first;
-      if (CleanupTime(WindowStart(ps, offset_, slide_) + size_, opt_.allowed_lateness) > wm_) break;
-      panes_.erase(panes_.begin());
+    // A pane is dropped once the last window holding it is past its allowed lateness.
+    auto dead = [&](int64_t ps) {
+      return CleanupTime(WindowStart(ps, offset_, slide_) + size_, opt_.allowed_lateness) <= wm_;
+    };
+    if (registered_.empty() || !dead(*registered_.begin())) return;
+    last_pane_ = INT64_MIN;
+    while (!registered_.empty() && dead(*registered_.begin())) registered_.erase(registered_.begin());
+    // A key left without panes keeps its entry (and vector) for one more round, so keys active in
+    // every window are not freed and re-allocated each time; one idle for a whole round goes.
+    for (auto k = keys_.begin(); k != keys_.end();) {
+      Panes& panes = k->second;
+      if (panes.empty()) {
+        k = keys_.erase(k);
+        continue;
+      }
+      panes.DropDead(dead);
+      ++k;
     }
   }
 
  private:
+  // One key's accumulators by pane start: the newest pane inline (records of in-order input
+  // touch only the hash-map node), older ones (a handful: size / pane, plus out-of-order data)
+  // in a vector, ascending. Per key rather than per pane, so firing a window walks the keys once
+  // instead of building a merged map from size/pane per-pane maps.
+  struct Panes {
+    int64_t last = INT64_MIN;  // start of the newest pane; INT64_MIN: none
+    Acc last_acc{};
+    std::vector<std::pair<int64_t, Acc>> older;  // ascending, all < last
+
+    bool empty() const { return last == INT64_MIN; }
+    Acc& Get(int64_t ps) {
+      if (ps == last) return last_acc;
+      if (ps > last) {
+        if (last != INT64_MIN) older.emplace_back(last, std::move(last_acc));
+        last = ps;
+        last_acc = Acc();
+        return last_acc;
+      }
+      auto it = older.begin();
+      while (it != older.end() && it->first < ps) ++it;
+      if (it == older.end() || it->first != ps) it = older.emplace(it, ps, Acc());
+      return it->second;
+    }
+    // f(pane start, acc) in ascending order.
+    template <class F>
+    void ForEach(F&& f) const {
+      for (const auto& [ps, acc] : older) f(ps, acc);
+      if (last != INT64_MIN) f(last, last_acc);
+    }
+    template <class Dead>
+    void DropDead(Dead& dead) {
+      size_t n = 0;
+      while (n < older.size() && dead(older[n].first)) ++n;
+      older.erase(older.begin(), older.begin() + static_cast<std::ptrdiff_t>(n));
+      if (older.empty() && last != INT64_MIN && dead(last)) {
+        last = INT64_MIN;
+        last_acc = Acc();
+      }
+    }
+  };
+
   AddResult Reject(int64_t t) {
     int64_t limit = 0;  // t + lateness, saturated
     if (__builtin_add_overflow(t, opt_.allowed_lateness, &limit)) limit = INT64_MAX;
@@ -158,49 +218,34 @@ class PaneWindows {
     return AddResult::kLate;
   }
 
+  // The key's result of window [start, end), if it has data there.
   template <class EmitFn>
-  void Fire(int64_t start, int64_t end, EmitFn& emit) {
-    auto first = panes_.lower_bound(start);
-    auto last = panes_.lower_bound(end);
-    if (first == last) return;
-    if (std::next(first) == last) {  // tumbling, or a single pane with data: no merge needed
-      for (const auto& [key, acc] : first->second) emit(key, start, end, acc);
-      return;
-    }
-    merged_.clear();
-    order_.clear();
-    for (auto p = first; p != last; ++p) {
-      for (const auto& [key, acc] : p->second) {
-        auto [m, fresh] = merged_.try_emplace(key);
-        if (fresh) order_.push_back(&m->first);
-        m->second.Merge(acc);
+  void FireKey(const Key& key, const Panes& panes, int64_t start, int64_t end, EmitFn& emit) {
+    const Acc* single = nullptr;
+    int n = 0;
+    panes.ForEach([&](int64_t ps, const Acc& acc) {
+      if (ps < start || ps >= end) return;
+      if (n == 0) {
+        single = &acc;
+      } else {
+        if (n == 1) scratch_ = *single;
+        scratch_.Merge(acc);
       }
-    }
-    for (const Key* k : order_) emit(*k, start, end, merged_.find(*k)->second);
-  }
-
-  // One key's result of window [start, end) (a late firing).
-  template <class EmitFn>
-  void FireKey(const Key& key, int64_t start, int64_t end, EmitFn& emit) {
-    Acc acc;
-    bool any = false;
-    for (auto p = panes_.lower_bound(start); p != panes_.end() && p->first < end; ++p) {
-      auto k = p->second.find(key);
-      if (k == p->second.end()) continue;
-      acc.Merge(k->second);
-      any = true;
-    }
-    if (any) emit(key, start, end, acc);
+      ++n;
+    });
+    if (n == 1) emit(key, start, end, *single);  // tumbling, or one pane with data: no merge
+    else if (n > 1) emit(key, start, end, scratch_);
   }
 
   const int64_t size_, slide_, offset_, pane_;
   const WindowOptions opt_;
   int64_t wm_ = INT64_MIN;
   uint64_t late_ = 0;
-  std::map<int64_t, std::unordered_map<Key, Acc, Hash>> panes_;  // pane start -> key -> acc
-  std::set<int64_t> ends_;                                        // ends of windows still to fire
-  std::unordered_map<Key, Acc, Hash> merged_;                     // scratch for Fire
-  std::vector<const Key*> order_;
+  std::unordered_map<Key, Panes, Hash> keys_;  // key -> its panes
+  std::set<int64_t> registered_;                // panes seen whose windows are registered
+  int64_t last_pane_ = INT64_MIN;               // the pane of the previous record (registered)
+  std::set<int64_t> ends_;                      // ends of windows still to fire
+  Acc scratch_;                                 // merge buffer for Fire
 };
 
 // The name the first version of this header used.
