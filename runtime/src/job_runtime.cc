@@ -465,8 +465,15 @@ int JobRuntime::Run() {
   const double secs = (clock_->NowNanos() - start) / 1e9;
   char head[128];
   std::snprintf(head, sizeof head, "%.3f s", secs);
-  const std::string counts = std::to_string(records_in()) + " records in, " +
-                             std::to_string(records_out()) + " records out";
+  std::string counts = std::to_string(records_in()) + " records in, " +
+                       std::to_string(records_out()) + " records out";
+  // Late records dropped by windows and joins (numLateRecordsDropped): never silently.
+  uint64_t late = 0;
+  for (size_t vi = 0; vi < vertices_.size(); ++vi)
+    for (auto& s : vertices_[vi]->subtasks)
+      for (size_t k = 0; k < spec_.vertices[vi].operators.size(); ++k)
+        late += s->op_metrics[k].late_records_dropped.load();
+  if (late > 0) counts += ", " + std::to_string(late) + " late records dropped (numLateRecordsDropped)";
   int code = 0;
   std::string failure;
   {
