@@ -349,6 +349,17 @@ class Generator {
       for (size_t i = 0; i < cc.out_edges.size(); ++i)
         out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermarkStatus, idle ? 1 : 0);\n";
       out_ << "  }\n";
+      std::vector<std::string> deadlines;
+      ForEachOp(cc, [&](OpEmitter& e) {
+        if (std::string d = e.ProcessingDeadline(cc_); !d.empty()) deadlines.push_back(d);
+      });
+      if (!deadlines.empty()) {
+        out_ << "  int64_t NextProcessingDeadline() override {\n    int64_t d = dfc::rt::kMaxWatermark;\n";
+        for (const auto& d : deadlines) out_ << "    d = std::min<int64_t>(d, " << d << ");\n";
+        out_ << "    return d;\n  }\n  void OnProcessingTime(int64_t now_ms) override {\n    (void)now_ms;\n";
+        ForEachOp(cc, [&](OpEmitter& e) { e.OnProcessingTime(cc_); });
+        out_ << "    Publish();\n  }\n";
+      }
       out_ << "  void OnTick(int64_t now_ns) override {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now_ns);\n";

@@ -122,6 +122,10 @@ class OpEmitter {
   virtual void OnWatermark(CodegenContext& c) {}
   virtual void OnEndOfInput(CodegenContext& c) {}
   virtual void OnTick(CodegenContext& c) {}  // about every buffer timeout: processing-time firing
+  // Processing-time timers (dfc/state.h TimerService): an expression for the earliest deadline
+  // (epoch ms; "" = none) and the statements firing the due ones at `now_ms`.
+  virtual std::string ProcessingDeadline(CodegenContext& c) { return ""; }
+  virtual void OnProcessingTime(CodegenContext& c) {}
   virtual void Flush(CodegenContext& c) {}  // on idle: flush buffered output (sinks)
   virtual void Close(CodegenContext& c) {}
 };

@@ -30,6 +30,7 @@
 
 #include "compiler/expr/parser.h"
 #include "compiler/expr/typecheck.h"
+#include "compiler/expr/state_spec.h"
 #include "compiler/expr/window_spec.h"
 #include "compiler/passes/pass.h"
 
@@ -200,6 +201,8 @@ class Inference {
       n.key_fields = g_.nodes[in].key_fields;
       SetFn(n);
       n.out_schema = InputSchema(n);
+    } else if (n.op == "process") {
+      InferProcess(n);
     } else if (n.op == "union") {
       InferUnion(n);
     } else if (n.op == "window_aggregate") {
@@ -223,6 +226,22 @@ class Inference {
         diags_.Error(n.loc, "op '" + n.op + "' needs a 'type' for its output rows");
       }
     }
+  }
+
+  // process: after a key_by (its key is the state's key); out = `type` (default: the input's);
+  // Node::fn = fn; "on_timer" and "state" are re-read by codegen (compiler/expr/state_spec.h).
+  void InferProcess(Node& n) {
+    const int in = n.inputs.empty() ? -1 : n.inputs[0];
+    const int errors = diags_.num_errors();
+    if (in < 0 || g_.nodes[in].op != "key_by")
+      diags_.Error(n.loc, "process needs a keyed stream: put a key_by before it (its state and timers are per key)");
+    ParseStateSpec(n, g_, diags_);
+    bool present = false;
+    const int t = TypeParam(n, &present);
+    if (diags_.num_errors() > errors || (present && t < 0)) return;
+    n.key_fields = g_.nodes[in].key_fields;
+    SetFn(n);
+    n.out_schema = present ? t : InputSchema(n);
   }
 
   void SetFn(Node& n) {

@@ -324,6 +324,9 @@ class Verifier {
       }
     } else if (n.op == "map" || n.op == "flat_map" || n.op == "reduce") {
       GetString(n, "fn", true);
+    } else if (n.op == "process") {
+      GetString(n, "fn", true);
+      GetString(n, "on_timer", false);
     }
   }
 

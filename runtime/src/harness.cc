@@ -69,7 +69,8 @@ TaskHarness::TaskHarness(std::unique_ptr<OperatorTask> task, Options options)
   m.processor = std::make_unique<InputProcessor>(m.task.get(), std::move(inputs), &m.metrics);
 }
 
-TaskHarness::~TaskHarness() = default;
+// The task goes first: it may hold objects registered with the context (keyed state backends).
+TaskHarness::~TaskHarness() { impl_->task.reset(); }
 
 void TaskHarness::Open() {
   impl_->task->Open(impl_->ctx);
@@ -135,7 +136,12 @@ void TaskHarness::Idle() {
 }
 
 void TaskHarness::Tick() {
-  impl_->task->OnTick(impl_->clock.NowNanos());
+  // As the mailbox loop: processing-time timers that are due fire, then the tick.
+  OperatorTask& t = *impl_->task;
+  if (t.NextProcessingDeadline() != kMaxWatermark && impl_->clock.NowMillis() >= t.NextProcessingDeadline())
+    t.OnProcessingTime(impl_->clock.NowMillis());
+  t.OnTick(impl_->clock.NowNanos());
+  t.OnIdle();
   Collect();
 }
 

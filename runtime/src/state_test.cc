@@ -415,3 +415,78 @@ INSTANTIATE_TEST_SUITE_P(Backends, StateTest, ::testing::Values("hashmap", "rock
 
 }  // namespace
 }  // namespace dfc::rt
+
+namespace dfc::rt {
+namespace {
+
+// A hand-written keyed process operator driven through the TaskHarness: counts records per key
+// and, 10 ms of processing time after a key's first record, emits (key, count); an event-time
+// timer at ts + 100 emits (key, -ts). Exercises the mailbox-loop hooks NextProcessingDeadline /
+// OnProcessingTime with a FakeClock and timers firing before the watermark is forwarded.
+class CountingProcess final : public OperatorTask {
+ public:
+  void Open(TaskContext& ctx) override {
+    OperatorTask::Open(ctx);
+    out_.Init(&ctx, 0, PartitionMode::kForward);
+    kb_ = MakeKeyedBackend<int64_t>(ctx, "counting");
+    count_ = &kb_->GetValueState<int64_t>("count");
+    timers_ = &kb_->GetTimerService("timers");
+  }
+  void ProcessBuffer(int, BufferBase& b) override {
+    for (auto& r : static_cast<Buffer<int64_t>&>(b).records) {
+      kb_->SetCurrentKey(r.value);
+      if (!count_->has()) timers_->RegisterProcessingTimeTimer(ctx().clock()->NowMillis() + 10);
+      count_->update(count_->value_or(0) + 1);
+      if (r.ts != kNoTimestamp) timers_->RegisterEventTimeTimer(r.ts + 100);
+    }
+  }
+  void OnWatermark(int64_t wm) override {
+    timers_->AdvanceWatermark(wm, [&](const auto& t) { out_.Emit(std::make_pair(t.key, -t.ts), t.ts); });
+    out_.Broadcast(ElementKind::kWatermark, wm);
+  }
+  void OnEndOfInput() override {}
+  void OnIdle() override { out_.Flush(); }
+  void OnTick(int64_t) override {}
+  int64_t NextProcessingDeadline() override { return kb_->next_processing_time(); }
+  void OnProcessingTime(int64_t now) override {
+    timers_->AdvanceProcessingTime(now, [&](const auto& t) {
+      out_.Emit(std::make_pair(t.key, count_->value_or(0)), kNoTimestamp);
+      count_->clear();
+    });
+  }
+  void Close() override { out_.Broadcast(ElementKind::kEndOfInput, 0); }
+
+ private:
+  RecordWriter<std::pair<int64_t, int64_t>> out_;
+  std::unique_ptr<KeyedBackend<int64_t>> kb_;
+  ValueState<int64_t, int64_t>* count_ = nullptr;
+  TimerService<int64_t>* timers_ = nullptr;
+};
+
+TEST(ProcessTimers, ProcessingAndEventTimeThroughTheHarness) {
+  TaskHarness h(std::make_unique<CountingProcess>(), {.start_millis = 1000});
+  h.Open();
+  h.ProcessRecords<int64_t>(0, {{1, 5}, {2, 7}, {1, 9}});
+  EXPECT_EQ(h.context().keyed_backends().size(), 1u);
+  h.clock().Advance(5);
+  h.ProcessRecord<int64_t>(0, 1, 10);
+  h.Tick();  // 1005: nothing due
+  EXPECT_EQ(h.Elements(0, 0).size(), 0u);
+  h.clock().Advance(5);
+  h.Tick();  // 1010: keys 1 and 2 time out (their first record came at 1000)
+  using P = std::pair<int64_t, int64_t>;
+  auto out = h.Values<P>(0);
+  EXPECT_EQ(out, (std::vector<P>{{1, 3}, {2, 1}}));
+  h.ClearOutput();
+  h.ProcessWatermark(0, 108);  // event-time timers 105 and 107 fire, then the watermark goes on
+  EXPECT_EQ(h.Values<P>(0), (std::vector<P>{{1, -105}, {2, -107}}));
+  EXPECT_EQ(h.Watermarks(0), std::vector<int64_t>{108});
+  auto recs = h.Records<P>(0);
+  EXPECT_EQ(recs[0].ts, 105);
+  h.ClearOutput();
+  h.EndAllInputs();  // the final watermark fires 109 and 110
+  EXPECT_EQ(h.Values<P>(0), (std::vector<P>{{1, -109}, {1, -110}}));
+}
+
+}  // namespace
+}  // namespace dfc::rt

@@ -26,6 +26,7 @@
 #include "dfc/nexmark.h"
 #include "dfc/nexmark_replay.h"
 #include "dfc/operators.h"
+#include "dfc/process.h"
 #include "dfc/row.h"
 #include "dfc/state.h"
 #include "dfc/stream.h"

@@ -77,7 +77,9 @@ class TaskHarness {
   void ProcessWatermarkStatus(int channel, bool idle);
   void EndInput(int channel);
   void EndAllInputs();  // every channel: the final watermark, OnEndOfInput()
-  // OnIdle() / OnTick(clock().NowNanos()), then collects the output.
+  // OnIdle() / OnTick(clock().NowNanos()), then collects the output. Tick() first fires the due
+  // processing-time timers (OnProcessingTime when clock().NowMillis() reached
+  // NextProcessingDeadline()) and flushes afterwards, as the mailbox loop does.
   void Idle();
   void Tick();
   // Close() followed by the runtime's end-of-input safety net (see dfc/task.h).

@@ -1,0 +1,145 @@
+// The `process` op (Flink's KeyedProcessFunction) over dfc/state.h and dfc/process.h: a keyed
+// backend per subtask holding the node's "state" declarations (a struct of state references,
+// ctx.state.<name>) and one timer service; fn(row, ctx, out) per record, on_timer(time, ctx, out)
+// per firing timer (event time before the watermark is forwarded, processing time from the
+// mailbox loop's deadline).
+#include <optional>
+
+#include "compiler/codegen/emitter.h"
+#include "compiler/expr/state_spec.h"
+
+namespace dfc::compiler::codegen {
+
+namespace {
+
+class Process final : public OpEmitter {
+ public:
+  void Helpers(CodegenContext& c) override {
+    const ir::Node& n = c.node();
+    spec_ = ParseStateSpec(n, c.graph(), c.diags());
+    if (!spec_ || !n.fn) return;
+    const std::string ni = std::to_string(c.node_index());
+    c.out() << "inline auto dfc_make_fn_" << ni << "() {\n  return ";
+    c.EmitUserCode(*n.fn);
+    c.out() << ";\n}\n";
+    if (const json::Value* t = n.Param("on_timer"); t && t->is_string()) {
+      ir::UserFunction fn;
+      fn.code = t->str;
+      fn.loc = t->loc;
+      c.out() << "inline auto dfc_make_timer_" << ni << "() {\n  return ";
+      c.EmitUserCode(fn);
+      c.out() << ";\n}\n";
+      has_timer_fn_ = true;
+    }
+    c.out() << "struct " << States(c) << " {\n";
+    for (const StateDecl& d : *spec_) c.out() << "  " << StateClass(c, d) << "& " << c.Ident(d.name) << ";\n";
+    c.out() << "};\n";
+  }
+
+  void Members(CodegenContext& c) override {
+    if (!spec_ || !c.node().fn) return;
+    const std::string k = c.ks(), ni = std::to_string(c.node_index());
+    c.out() << "  decltype(dfc_make_fn_" << ni << "()) fn" << k << "_ = dfc_make_fn_" << ni << "();\n";
+    if (has_timer_fn_) c.out() << "  decltype(dfc_make_timer_" << ni << "()) tfn" << k << "_ = dfc_make_timer_" << ni << "();\n";
+    c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << Key(c) << ">> kb" << k << "_;\n"
+            << "  dfc::rt::TimerService<" << Key(c) << ">* ts" << k << "_ = nullptr;\n"
+            << "  std::unique_ptr<" << States(c) << "> states" << k << "_;\n"
+            << "  std::unique_ptr<" << Ctx(c) << "> pctx" << k << "_;\n"
+            << "  dfc::Collector<" << c.out_type() << "> coll" << k << "_;\n";
+    // One firing timer -> on_timer -> the rest of the chain.
+    c.out() << "  void dfc_timer" << k << "(const dfc::rt::TimerService<" << Key(c)
+            << ">::Timer& t, dfc::rt::TimeDomain d) {\n";
+    if (has_timer_fn_) {
+      c.out() << "    try {\n"
+              << "      pctx" << k << "_->SetTimer(t.ts, d);\n"
+              << "      coll" << k << "_.clear();\n"
+              << "      tfn" << k << "_(t.ts, *pctx" << k << "_, coll" << k << "_);\n"
+              << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
+              << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
+              << "    } catch (const std::exception& e) {\n"
+              << "      throw dfc::rt::OperatorError(" << c.Lit(c.node().id) << ", e.what());\n"
+              << "    }\n"
+              << "    const int64_t ots = d == dfc::rt::TimeDomain::kEventTime ? t.ts : dfc::rt::kNoTimestamp;\n"
+              << "    " << c.CountOut("coll" + k + "_.rows().size()") << "\n"
+              << "    for (auto& o : coll" << k << "_.rows()) { " << c.Next("o", "ots") << " }\n";
+    } else {
+      c.out() << "    (void)t; (void)d;  // no on_timer: timers fire silently (Flink's default onTimer)\n";
+    }
+    c.out() << "  }\n";
+  }
+
+  void Open(CodegenContext& c) override {
+    if (!spec_ || !c.node().fn) return;
+    const std::string k = c.ks();
+    c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
+            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n"
+            << "    states" << k << "_.reset(new " << States(c) << "{";
+    for (size_t i = 0; i < spec_->size(); ++i) {
+      const StateDecl& d = (*spec_)[i];
+      c.out() << (i ? ", " : "") << "kb" << k << "_->";
+      if (d.kind == "VALUE") c.out() << "GetValueState<" << Cpp(c, d.value) << ">";
+      else if (d.kind == "LIST") c.out() << "GetListState<" << Cpp(c, d.value) << ">";
+      else c.out() << "GetMapState<" << Cpp(c, d.key) << ", " << Cpp(c, d.value) << ">";
+      c.out() << "(" << c.Lit(d.name) << ")";
+    }
+    c.out() << "});\n"
+            << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
+            << "_);\n";
+  }
+
+  void Body(CodegenContext& c) override {
+    if (!spec_ || !c.node().fn) return;
+    const std::string k = c.ks();
+    c.out() << "      kb" << k << "_->SetCurrentKey(" << c.KeyExpr(c.in_schema(), c.node().key_fields, "v") << ");\n"
+            << "      pctx" << k << "_->SetRecord(ts);\n"
+            << "      coll" << k << "_.clear();\n"
+            << "      fn" << k << "_(static_cast<const " << c.in_type() << "&>(v), *pctx" << k << "_, coll" << k << "_);\n"
+            << "      " << c.CountOut("coll" + k + "_.rows().size()") << "\n"
+            << "      for (auto& o : coll" << k << "_.rows()) { " << c.Next("o") << " }\n";
+  }
+
+  void OnWatermark(CodegenContext& c) override {
+    if (!spec_ || !c.node().fn) return;
+    const std::string k = c.ks();
+    c.out() << "    ts" << k << "_->AdvanceWatermark(wm, [&](const auto& t) { dfc_timer" << k
+            << "(t, dfc::rt::TimeDomain::kEventTime); });\n";
+  }
+
+  std::string ProcessingDeadline(CodegenContext& c) override {
+    if (!spec_ || !c.node().fn) return "";
+    return "kb" + c.ks() + "_->next_processing_time()";
+  }
+  void OnProcessingTime(CodegenContext& c) override {
+    if (!spec_ || !c.node().fn) return;
+    const std::string k = c.ks();
+    c.out() << "    ts" << k << "_->AdvanceProcessingTime(now_ms, [&](const auto& t) { dfc_timer" << k
+            << "(t, dfc::rt::TimeDomain::kProcessingTime); });\n";
+  }
+
+ private:
+  std::string Key(CodegenContext& c) const { return c.KeyType(c.in_schema(), c.node().key_fields); }
+  std::string States(CodegenContext& c) const { return "dfc_states_" + std::to_string(c.node_index()); }
+  std::string Ctx(CodegenContext& c) const {
+    return "dfc::rt::KeyedProcessContext<" + Key(c) + ", " + States(c) + ">";
+  }
+  static std::string Cpp(CodegenContext& c, const StateType& t) {
+    return t.schema >= 0 ? c.RowType(t.schema) : t.sql.CppType();
+  }
+  std::string StateClass(CodegenContext& c, const StateDecl& d) const {
+    if (d.kind == "VALUE") return "dfc::rt::ValueState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
+    if (d.kind == "LIST") return "dfc::rt::ListState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
+    return "dfc::rt::MapState<" + Key(c) + ", " + Cpp(c, d.key) + ", " + Cpp(c, d.value) + ">";
+  }
+
+  std::optional<std::vector<StateDecl>> spec_;
+  bool has_timer_fn_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<OpEmitter> MakeProcessEmitter(const ir::Node& n) {
+  if (n.op == "process") return std::make_unique<Process>();
+  return nullptr;
+}
+
+}  // namespace dfc::compiler::codegen
