@@ -365,6 +365,7 @@ class Generator {
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now_ns);\n";
       out_ << "  }\n";
     }
+    EmitCheckpointHooks(cc, is_source);
     out_ << "  void Close() override {\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i)
       out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kEndOfInput, 0);\n";
@@ -405,7 +406,46 @@ class Generator {
     out_ << "};\n\n";
   }
 
+  // ---- checkpoints ----
+  // InitializeState / BroadcastBarrier / SnapshotState / NotifyCheckpointComplete of a chain
+  // (dfc/task.h): a source head's splits, then each operator's hooks in chain order.
+  void EmitCheckpointHooks(ChainCtx& cc, bool is_source) {
+    const Node& head = g_.nodes[cc.nodes.front()];
+    const std::string head_uid = Lit(head.uid);
+    out_ << "  void InitializeState(const dfc::rt::RestoredState& r) override {\n";
+    if (is_source) {
+      const bool file = head.StrParam("connector") == "file";
+      out_ << "    dfc_splits_ = dfc::rt::SourceSplits(r, " << head_uid
+           << ", ctx().subtask(), ctx().parallelism(), " << (file ? "-1" : "ctx().subtask()") << ");\n";
+    }
+    ForEachOp(cc, [&](OpEmitter& e) { e.Restore(cc_); });
+    out_ << "    (void)r;\n  }\n";
+    out_ << "  void BroadcastBarrier(int64_t id) override {\n    Publish();\n";
+    for (size_t i = 0; i < cc.out_edges.size(); ++i)
+      out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kBarrier, id);\n";
+    out_ << "    (void)id;\n  }\n";
+    out_ << "  void SnapshotState(dfc::rt::SnapshotWriter& w) override {\n";
+    if (is_source) {
+      out_ << "    for (const auto& sp : dfc_splits_) *w.AddOperatorEntry(" << head_uid
+           << ") = dfc::rt::EncodeSplit(sp);\n";
+    }
+    std::string unsupported;
+    ForEachOp(cc, [&](OpEmitter& e) {
+      if (!e.Snapshot(cc_) && unsupported.empty()) unsupported = cc_.node().id;
+    });
+    out_ << "    (void)w;\n  }\n";
+    out_ << "  void NotifyCheckpointComplete(int64_t id) override {\n";
+    ForEachOp(cc, [&](OpEmitter& e) { e.NotifyComplete(cc_); });
+    out_ << "    (void)id;\n  }\n";
+    if (!unsupported.empty()) {
+      out_ << "  const char* UncheckpointedOperator() const override { return " << Lit(unsupported) << "; }\n";
+    }
+    if (is_source) out_ << "  std::vector<dfc::rt::SourceSplit> dfc_splits_;\n";
+  }
+
   // ---- sources ----
+  // Every source reads its splits (dfc/checkpoint.h SourceSplit) one after the other, keeping
+  // each split's position current before SourceLoop::Continue(), where barriers are emitted.
   void EmitSourceRun(const ChainCtx& cc) {
     const Node& n = g_.nodes[cc.nodes.front()];
     const std::string t = RowTypeOfNode(cc.nodes.front());
@@ -424,12 +464,19 @@ class Generator {
            << "    o.dead_letter_path = c.Param(" << id << ", \"dead_letter_path\", "
            << Lit(n.StrParam("dead_letter_path")) << ");\n"
            << "    dfc::rt::FileSource src(dfc_desc_" << n.out_schema << ", o, c.op_metrics(0));\n"
-           << "    src.Open(c.subtask(), c.parallelism());\n"
            << "    " << t << " row;\n"
-           << "    while (loop.Continue()) {\n"
-           << "      if (!src.Next(&row)) break;\n"
-           << "      op0(row, dfc::rt::kNoTimestamp);\n"
-           << "      if (loop.Step()) { Publish(); Tick(); }\n"
+           << "    for (auto& sp : dfc_splits_) {\n"
+           << "      if (sp.done) continue;\n"
+           << "      src.Open(static_cast<int>(sp.start), static_cast<int>(sp.step));\n"
+           << "      if (sp.next >= 0) src.Seek(sp.next);\n"
+           << "      while (true) {\n"
+           << "        sp.next = src.position();\n"
+           << "        if (!loop.Continue()) break;\n"
+           << "        if (!src.Next(&row)) { sp.done = true; break; }\n"
+           << "        op0(row, dfc::rt::kNoTimestamp);\n"
+           << "        if (loop.Step()) { Publish(); Tick(); }\n"
+           << "      }\n"
+           << "      if (ShouldStop()) break;\n"
            << "    }\n";
     } else if (connector == "datagen") {
       EmitDatagen(n, t);
@@ -440,7 +487,7 @@ class Generator {
     } else {
       diags_.Error(n.ParamLoc("connector"), "source connector '" + connector + "' has no code generator");
     }
-    out_ << "    Publish();\n    if (!ShouldStop()) dfc_Watermark(dfc::rt::kMaxWatermark);\n  }\n";
+    out_ << "    Publish();\n    if (!ShouldStop()) { FlushAll(); c.AwaitSourcesFinished(); dfc_Watermark(dfc::rt::kMaxWatermark); }\n  }\n";
     out_ << "  void Tick() {\n    dfc_TickOps();\n    const int64_t now = ctx().clock()->NowNanos();\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now);\n";
     EmitSourceWatermarks(cc, n);
@@ -593,8 +640,11 @@ class Generator {
          << "    " << t << " row;\n"
          << "    int64_t max_ts = INT64_MIN, last_wm = INT64_MIN;\n"
          << "    uint32_t since_wm = 0;\n"
-         << "    for (int64_t i = c.subtask(); limit < 0 || i < limit; i += c.parallelism()) {\n"
-         << "      if (!loop.Continue()) break;\n";
+         << "    for (auto& sp : dfc_splits_) {\n"
+         << "    while (!sp.done && (limit < 0 || sp.next < limit)) {\n"
+         << "      if (!loop.Continue()) break;\n"
+         << "      const int64_t i = sp.next;\n"
+         << "      sp.next += sp.step;\n";
     if (kind >= 0) {
       out_ << "      if (src.KindOf(i) != static_cast<dfc::nexmark::EventKind>(" << kind << ")) continue;\n"
            << "      src.Next(i, &ev);\n" << fill
@@ -624,6 +674,8 @@ class Generator {
     out_ << ""
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
          << "      limiter.Acquire([this] { Publish(); FlushAll(); }, [this] { Tick(); });\n"
+         << "    }\n"
+         << "    if (ShouldStop()) break;\n"
          << "    }\n";
   }
 
@@ -636,8 +688,11 @@ class Generator {
          << "    const int64_t rate = c.ParamInt(" << id << ", \"rate\", "
          << (n.Param("rate") && n.Param("rate")->is_integer ? n.Param("rate")->integer : 0) << ");\n"
          << "    dfc::rt::RateLimiter limiter(c, rate);\n"
-         << "    for (int64_t i = c.subtask(); count < 0 || i < count; i += c.parallelism()) {\n"
+         << "    for (auto& sp : dfc_splits_) {\n"
+         << "    while (!sp.done && (count < 0 || sp.next < count)) {\n"
          << "      if (!loop.Continue()) break;\n"
+         << "      const int64_t i = sp.next;\n"
+         << "      sp.next += sp.step;\n"
          << "      " << t << " row;\n";
     for (size_t f = 0; f < s.fields.size(); ++f) {
       const json::Value* spec = fields ? fields->Get(s.fields[f].name) : nullptr;
@@ -692,6 +747,8 @@ class Generator {
     out_ << "      op0(row, dfc::rt::kNoTimestamp);\n"
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
          << "      limiter.Acquire([this] { Publish(); FlushAll(); }, [this] { Tick(); });\n"
+         << "    }\n"
+         << "    if (ShouldStop()) break;\n"
          << "    }\n";
   }
 
@@ -773,11 +830,15 @@ class Generator {
     }
     if (count == 0) out_ << "        {},\n";  // keeps the array well-formed; skipped below
     out_ << "    };\n"
-         << "    for (size_t i = 0; i < " << count << "; ++i) {\n"
+         << "    for (auto& sp : dfc_splits_) {\n"
+         << "    while (!sp.done && sp.next < " << count << ") {\n"
          << "      if (!loop.Continue()) break;\n"
-         << "      " << t << " row = kRows[i];\n"
+         << "      " << t << " row = kRows[sp.next];\n"
+         << "      sp.next += sp.step;\n"
          << "      op0(row, dfc::rt::kNoTimestamp);\n"
          << "      if (loop.Step()) { Publish(); Tick(); }\n"
+         << "    }\n"
+         << "    if (ShouldStop()) break;\n"
          << "    }\n";
   }
 

@@ -14,6 +14,7 @@
 //   OnEndOfInput() statements run once after the final watermark (emit what is left)
 //   OnTick()       statements run about every buffer timeout (processing-time windows fire here)
 //   Close()        statements in the chain's Close() (close sinks)
+//   Snapshot() / Restore() / NotifyComplete()   checkpoints (see OpEmitter)
 // A new op is one emitter class plus one line in MakeEmitter (ops_*.cc). Emitters write only
 // through CodegenContext, so user text is always escaped (Lit) or sanitized (Ident).
 #pragma once
@@ -128,6 +129,15 @@ class OpEmitter {
   virtual void OnProcessingTime(CodegenContext& c) {}
   virtual void Flush(CodegenContext& c) {}  // on idle: flush buffered output (sinks)
   virtual void Close(CodegenContext& c) {}
+  // Checkpoints (docs/CHECKPOINTS.md). Snapshot(): statements in the chain's
+  // SnapshotState(dfc::rt::SnapshotWriter& w) writing the operator's state under its uid; return
+  // false when the operator keeps state it cannot snapshot yet (the job then refuses to run with
+  // checkpointing, naming it). Restore(): statements in InitializeState(const
+  // dfc::rt::RestoredState& r), run after Open() on every start (empty state when fresh).
+  // NotifyComplete(): statements in NotifyCheckpointComplete(int64_t id).
+  virtual bool Snapshot(CodegenContext& c) { return true; }
+  virtual void Restore(CodegenContext& c) {}
+  virtual void NotifyComplete(CodegenContext& c) {}
 };
 
 // The emitter for `node`'s op (sources' own op is handled by the generator: source heads are the

@@ -124,6 +124,7 @@ class Sink final : public OpEmitter {
             << "      o.path = ctx.Param(" << id << ", \"path\", " << c.Lit(n.StrParam("path")) << ");\n"
             << "      o.format = dfc::rt::ParseFormat(ctx.Param(" << id << ", \"format\", "
             << c.Lit(n.StrParam("format", "csv")) << "));\n"
+            << "      o.exactly_once = ctx.checkpointing();\n"
             << "      sink" << c.ks() << "_ = dfc::rt::OpenSink(dfc_desc_" << n.out_schema
             << ", o, ctx.subtask(), ctx.parallelism());\n    }\n";
   }
@@ -139,6 +140,22 @@ class Sink final : public OpEmitter {
   }
   void Close(CodegenContext& c) override {
     if (!blackhole_) c.out() << "    sink" << c.ks() << "_->Close();\n";
+  }
+  // Two-phase commit (the exactly-once file sink; the others ignore these): one state entry
+  // per subtask, pre-commit at the barrier, publish on completion.
+  bool Snapshot(CodegenContext& c) override {
+    if (!blackhole_)
+      c.out() << "    sink" << c.ks() << "_->SnapshotState(w.checkpoint_id(), w.AddOperatorEntry("
+              << c.Lit(c.node().uid) << "));\n";
+    return true;
+  }
+  void Restore(CodegenContext& c) override {
+    if (!blackhole_)
+      c.out() << "    sink" << c.ks() << "_->InitializeState(r.Entries(" << c.Lit(c.node().uid)
+              << "), r.checkpoint_id());\n";
+  }
+  void NotifyComplete(CodegenContext& c) override {
+    if (!blackhole_) c.out() << "    sink" << c.ks() << "_->NotifyCheckpointComplete(id);\n";
   }
 
  private:

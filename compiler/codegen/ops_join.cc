@@ -15,6 +15,7 @@ namespace {
 class JoinBase : public OpEmitter {
  public:
   bool TwoInputs() const override { return true; }
+  bool Snapshot(CodegenContext& c) override { return false; }  // join buffers: not checkpointed yet
 
   void Helpers(CodegenContext& c) override {
     const ir::Node& n = c.node();

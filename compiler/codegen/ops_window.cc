@@ -54,6 +54,7 @@ class EventTimeSource final : public OpEmitter {
 
 class WindowOp final : public OpEmitter {
  public:
+  bool Snapshot(CodegenContext& c) override { return false; }  // window state: not checkpointed yet
   void Helpers(CodegenContext& c) override {
     if (!Load(c)) return;
     const ir::Node& n = c.node();

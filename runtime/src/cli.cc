@@ -4,7 +4,9 @@
 #include <time.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -13,6 +15,7 @@
 
 #include "dfc/task.h"
 #include "runtime/src/job_runtime.h"
+#include "runtime/src/rest_server.h"
 
 namespace dfc::rt {
 namespace {
@@ -73,7 +76,12 @@ std::string UsageText(const JobSpec& spec, const char* argv0) {
     << "                            pipeline.max-parallelism)\n"
     << "  -D node.param=value       override a node parameter (listed below)\n"
     << "  --metrics-interval S      print the per-operator metrics table every S seconds\n"
-    << "  -v, --verbose             print the per-operator metrics table at the end\n";
+    << "  -v, --verbose             print the per-operator metrics table at the end\n"
+    << "  --from-checkpoint P       start from checkpoint directory P, 'latest' (the default\n"
+    << "                            with checkpointing: newest valid one in the checkpoint\n"
+    << "                            directory) or 'none' (from scratch)\n"
+    << "  --from-savepoint P        start from the savepoint (or checkpoint) directory P\n"
+    << "  --allow-non-restored-state  skip state of operators this job no longer has\n";
   if (!spec.overridable_params.empty()) {
     o << "\nOverridable node parameters:\n";
     for (const auto& [n, p] : spec.overridable_params) o << "  " << n << "." << p << "\n";
@@ -117,6 +125,11 @@ std::string ParseCommandLine(const JobSpec& spec, int argc, char** argv, RunOpti
         return "--metrics-interval must be a positive number of seconds, got '" + v + "'";
       }
       o->metrics_interval_s = s;
+    } else if (a == "--from-checkpoint" || a == "--from-savepoint") {
+      if (!value(a, &v) || v.empty()) return a + " needs a path";
+      (a == "--from-checkpoint" ? o->from_checkpoint : o->from_savepoint) = v;
+    } else if (a == "--allow-non-restored-state") {
+      o->allow_non_restored_state = true;
     } else if (a == "-D") {
       if (!value(a, &v)) return "-D needs key=value";
       if (std::string e = AddDefine(spec, v, o); !e.empty()) return e;
@@ -130,6 +143,10 @@ std::string ParseCommandLine(const JobSpec& spec, int argc, char** argv, RunOpti
 }
 
 int RunJobMain(const JobSpec& spec, int argc, char** argv) {
+  // `JOB savepoint|stop --port N ...`: the executable as a client of a running copy's endpoint.
+  if (argc >= 2 && (std::string(argv[1]) == "savepoint" || std::string(argv[1]) == "stop")) {
+    return RunRestClient(argc, argv);
+  }
   RunOptions options;
   const char* argv0 = argc > 0 ? argv[0] : "job";
   if (std::string e = ParseCommandLine(spec, argc, argv, &options); !e.empty()) {
@@ -140,11 +157,35 @@ int RunJobMain(const JobSpec& spec, int argc, char** argv) {
     std::cout << UsageText(spec, argv0);
     return 0;
   }
+  const JobConfig config(spec, options);  // before `options` moves into the runtime
   JobRuntime runtime(spec, std::move(options), std::cerr);
   int code = 0;
   if (std::string e = runtime.Build(&code); !e.empty()) {
     std::cerr << "dfc: job '" << spec.name << "': " << e << "\n";
     return code;
+  }
+
+  // The control endpoint (rest.port): loopback unless rest.bind-address says otherwise.
+  std::unique_ptr<RestServer> rest;
+  {
+    if (config.Has("rest.port")) {
+      const std::string p = config.Get("rest.port", "");
+      int port = 0;
+      if (p != "0" && !ParsePositive(p, &port)) {
+        std::cerr << "dfc: rest.port must be a port number, got '" << p << "'\n";
+        return 2;
+      }
+      rest = std::make_unique<RestServer>(&runtime);
+      int bound = 0;
+      if (std::string e = rest->Start(config.Get("rest.bind-address", "127.0.0.1"), port, &bound);
+          !e.empty()) {
+        std::cerr << "dfc: job '" << spec.name << "': " << e << "\n";
+        return 1;
+      }
+      std::cerr << "dfc: job '" << spec.name << "': REST endpoint http://127.0.0.1:" << bound
+                << "/jobs/" << RestServer::JobId(spec.name) << "\n";
+      std::cerr.flush();
+    }
   }
 
   // SIGINT/SIGTERM are blocked in every thread (the subtask threads inherit the mask) and taken
@@ -163,6 +204,8 @@ int RunJobMain(const JobSpec& spec, int argc, char** argv) {
     }
   });
   code = runtime.Run();
+  // A client polling a stop-with-savepoint gets its answer before the endpoint goes away.
+  if (rest) std::this_thread::sleep_for(std::chrono::milliseconds(300));
   stop.store(true);
   signals.join();
   pthread_sigmask(SIG_SETMASK, &old, nullptr);

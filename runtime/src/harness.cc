@@ -73,7 +73,10 @@ TaskHarness::TaskHarness(std::unique_ptr<OperatorTask> task, Options options)
 TaskHarness::~TaskHarness() { impl_->task.reset(); }
 
 void TaskHarness::Open() {
+  impl_->ctx.task_ = impl_->task.get();
   impl_->task->Open(impl_->ctx);
+  impl_->ctx.RestoreKeyedState();
+  impl_->task->InitializeState(impl_->ctx.restored_);
   impl_->opened = true;
 }
 

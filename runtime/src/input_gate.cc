@@ -103,6 +103,21 @@ void InputGate::RecycleLocked(int channel, std::unique_ptr<BufferBase> buffer) {
   // its records were already cleared).
 }
 
+bool InputGate::HasElementLocked() const {
+  if (num_blocked_ == 0) return queued_ > 0;
+  for (const auto& ch : channels_)
+    if (!ch->blocked && ch->size > 0) return true;
+  return false;
+}
+
+void InputGate::SetBlocked(int channel, bool blocked) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Channel& ch = *channels_[channel];
+  if (ch.blocked == blocked) return;
+  ch.blocked = blocked;
+  num_blocked_ += blocked ? 1 : -1;
+}
+
 void InputGate::Recycle(int channel, std::unique_ptr<BufferBase> buffer) {
   std::lock_guard<std::mutex> lock(mu_);
   RecycleLocked(channel, std::move(buffer));
@@ -122,7 +137,7 @@ std::unique_ptr<BufferBase> InputGate::Poll(int* channel, std::unique_ptr<Buffer
   for (int k = 0; k < n; ++k) {
     const int c = (next_channel_ + k) % n;
     Channel& ch = *channels_[c];
-    if (ch.size == 0) continue;
+    if (ch.size == 0 || ch.blocked) continue;
     std::unique_ptr<BufferBase> b;
     if (bounded_) {
       b = std::move(ch.ring[ch.head]);
@@ -139,13 +154,13 @@ std::unique_ptr<BufferBase> InputGate::Poll(int* channel, std::unique_ptr<Buffer
     *channel = c;
     return b;
   }
-  return nullptr;  // unreachable: queued_ > 0 means some channel is non-empty
+  return nullptr;  // every non-empty channel is blocked (barrier alignment)
 }
 
 void InputGate::Wait(int64_t deadline_ns) {
   std::unique_lock<std::mutex> lock(mu_);
   auto ready = [&] {
-    return queued_ > 0 || !mails_.empty() || cancelled_.load(std::memory_order_relaxed);
+    return HasElementLocked() || !mails_.empty() || cancelled_.load(std::memory_order_relaxed);
   };
   const auto deadline =
       std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline_ns));

@@ -67,6 +67,9 @@ class InputGate {
   void Wait(int64_t deadline_ns);
   // Returns an emptied records buffer to its channel's pool (outside of Poll).
   void Recycle(int channel, std::unique_ptr<BufferBase> buffer);
+  // Barrier alignment: a blocked channel is skipped by Poll and does not wake Wait; its
+  // producer fills it up to capacity and then blocks (backpressure), nothing is dropped.
+  void SetBlocked(int channel, bool blocked);
 
   // ---- any thread ----
   void PostMail(std::function<void()> mail);
@@ -85,11 +88,13 @@ class InputGate {
     size_t head = 0, size = 0;
     std::vector<std::unique_ptr<BufferBase>> pool;  // recycled record buffers
     bool end_of_input = false;                      // kEndOfInput was pushed
+    bool blocked = false;                           // aligning a barrier (consumer's choice)
     int producers_waiting = 0;
     std::condition_variable space;
   };
 
-  bool HasElementLocked() const { return queued_ > 0; }
+  // An element the consumer may take (on an unblocked channel) is queued.
+  bool HasElementLocked() const;
   bool PushLocked(std::unique_lock<std::mutex>& lock, Channel& ch,
                   std::unique_ptr<BufferBase> buffer, std::atomic<int64_t>* backpressured_ns);
   void RecycleLocked(int channel, std::unique_ptr<BufferBase> buffer);
@@ -103,6 +108,7 @@ class InputGate {
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::function<void()>> mails_;
   int64_t queued_ = 0;
+  int num_blocked_ = 0;
   int next_channel_ = 0;  // round-robin cursor
   std::atomic<bool> cancelled_{false};
 };

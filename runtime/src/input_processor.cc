@@ -19,7 +19,9 @@ InputProcessor::InputProcessor(OperatorTask* task, std::vector<int> channel_inpu
       ended_(inputs_.size(), false),
       idle_(inputs_.size(), false),
       aligned_(inputs_.size(), true),
-      metrics_(metrics) {
+      metrics_(metrics),
+      barrier_seen_(inputs_.size(), false),
+      blocked_(inputs_.size(), false) {
   for (int in : inputs_) num_inputs_ = std::max(num_inputs_, in + 1);
 }
 
@@ -104,8 +106,7 @@ InputProcessor::Status InputProcessor::Process(int c, BufferBase& e) {
       MaybeAdvance();
       return Status::kMore;
     case ElementKind::kBarrier:
-      // Checkpoint hook: aligned checkpoints will block channel c here until barrier e.value has
-      // arrived on every channel, then snapshot the chain and forward the barrier on all writers.
+      OnBarrier(c, e.value);
       return Status::kMore;
     case ElementKind::kEndOfInput:
       if (ended_[c]) return Status::kMore;
@@ -118,12 +119,62 @@ InputProcessor::Status InputProcessor::Process(int c, BufferBase& e) {
         ++num_with_wm_;
       }
       wm_[c] = kMaxWatermark;
+      // An ended channel will deliver no barrier: it counts as aligned.
+      if (aligning_ != 0 && !barrier_seen_[c]) {
+        barrier_seen_[c] = true;
+        ++num_seen_;
+        MaybeCompleteAlignment();
+      }
       MaybeAdvance();
       if (!ended()) return Status::kMore;
       task_->OnEndOfInput();
       return Status::kEnded;
   }
   return Status::kMore;
+}
+
+void InputProcessor::SetCheckpointing(bool exactly_once, std::function<void(int, bool)> block) {
+  exactly_once_ = exactly_once;
+  block_ = std::move(block);
+}
+
+void InputProcessor::OnBarrier(int c, int64_t id) {
+  if (ended_[c] || id <= done_ || id < aligning_) return;  // stale: of an abandoned checkpoint
+  if (id > aligning_) {
+    // A newer checkpoint overtakes one still aligning (the coordinator abandoned it).
+    ReleaseChannels();
+    aligning_ = id;
+    num_seen_ = 0;
+    for (size_t k = 0; k < inputs_.size(); ++k) {
+      barrier_seen_[k] = ended_[k];
+      num_seen_ += ended_[k] ? 1 : 0;
+    }
+  }
+  if (barrier_seen_[c]) return;
+  barrier_seen_[c] = true;
+  ++num_seen_;
+  if (exactly_once_ && block_ && num_seen_ < static_cast<int>(inputs_.size())) {
+    blocked_[c] = true;
+    block_(c, true);
+  }
+  MaybeCompleteAlignment();
+}
+
+void InputProcessor::MaybeCompleteAlignment() {
+  if (aligning_ == 0 || num_seen_ < static_cast<int>(inputs_.size())) return;
+  const int64_t id = aligning_;
+  done_ = id;
+  aligning_ = 0;
+  task_->ctx().PerformCheckpoint(id);
+  ReleaseChannels();
+}
+
+void InputProcessor::ReleaseChannels() {
+  for (size_t k = 0; k < blocked_.size(); ++k) {
+    if (!blocked_[k]) continue;
+    blocked_[k] = false;
+    if (block_) block_(static_cast<int>(k), false);
+  }
 }
 
 InputProcessor::Status InputProcessor::EndWithoutChannels() {
@@ -156,6 +207,9 @@ void OperatorTask::Run() {
   const int n = gate == nullptr ? 0 : gate->num_channels();
   for (int c = 0; c < n; ++c) inputs.push_back(gate->channel_input(c));
   InputProcessor proc(this, std::move(inputs), metrics);
+  if (ctx_->checkpointing()) {
+    proc.SetCheckpointing(ctx_->exactly_once(), [gate](int c, bool b) { gate->SetBlocked(c, b); });
+  }
   if (n == 0) {
     proc.EndWithoutChannels();
     return;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "dfc/metrics.h"
@@ -33,8 +34,17 @@ class InputProcessor {
   int64_t input_watermark(int input) const;
   bool ended() const { return num_ended_ == static_cast<int>(inputs_.size()); }
 
+  // Checkpoint barriers (see OperatorTask in dfc/task.h). With `exactly_once`, a channel that
+  // delivered the barrier being aligned is blocked through `block(channel, true)` and released
+  // with `block(channel, false)` once the snapshot is taken. Without this call barriers are
+  // aligned without blocking (at-least-once).
+  void SetCheckpointing(bool exactly_once, std::function<void(int, bool)> block);
+
  private:
   void MaybeAdvance();
+  void OnBarrier(int channel, int64_t id);
+  void MaybeCompleteAlignment();
+  void ReleaseChannels();
 
   OperatorTask* task_;
   std::vector<int> inputs_;       // per channel: input index
@@ -51,6 +61,15 @@ class InputProcessor {
   int num_ended_ = 0;
   int64_t combined_ = kMinWatermark;
   TaskMetrics* metrics_;
+  // Barrier alignment: the checkpoint being aligned (0 = none), which channels delivered it (or
+  // ended), and the last checkpoint snapshotted (older barriers are stale).
+  bool exactly_once_ = false;
+  std::function<void(int, bool)> block_;
+  int64_t aligning_ = 0;
+  int64_t done_ = 0;
+  std::vector<bool> barrier_seen_;
+  std::vector<bool> blocked_;
+  int num_seen_ = 0;
 };
 
 }  // namespace dfc::rt

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <exception>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -24,6 +25,12 @@ bool ParsePositiveInt(std::string_view s, int* out) {
   if (v <= 0) return false;
   *out = v;
   return true;
+}
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 int RoundUpToPowerOfTwo(int x) {
@@ -184,6 +191,7 @@ std::string JobRuntime::Build(int* exit_code) {
 
   // Max parallelism: one value for the whole job, so a hash writer and the keyed operator it feeds
   // agree on key groups. Flink's default rule, applied to the highest parallelism.
+  max_parallelism_set_ = config_->Has("pipeline.max-parallelism");
   if (config_->Has("pipeline.max-parallelism")) {
     if (!ParsePositiveInt(config_->Get("pipeline.max-parallelism", ""), &max_parallelism_)) {
       return "pipeline.max-parallelism must be a positive integer, got '" +
@@ -214,6 +222,23 @@ std::string JobRuntime::Build(int* exit_code) {
     slots_ = std::max(static_cast<int>(std::thread::hardware_concurrency()), highest);
   }
 
+  if (std::string e = ParseCheckpointConfig(*config_, spec_.name, &checkpoint_config_); !e.empty()) {
+    return e;
+  }
+  checkpointing_ = checkpoint_config_.periodic || config_->Has("rest.port") ||
+                   !options_.from_savepoint.empty() ||
+                   (!options_.from_checkpoint.empty() && options_.from_checkpoint != "none");
+  if (std::string e = restart_.Configure(*config_, checkpoint_config_.periodic); !e.empty()) return e;
+  if (std::string e = ChooseRestore(/*first_attempt=*/true, exit_code); !e.empty()) return e;
+  return BuildGraph(exit_code);
+}
+
+// Subtasks, gates and channels of one attempt (rebuilt from scratch on every restart).
+std::string JobRuntime::BuildGraph(int* exit_code) {
+  *exit_code = 2;
+  for (auto& v : vertices_) {
+    v->subtasks.clear();
+  }
   // Subtasks and their gates.
   for (size_t vi = 0; vi < vertices_.size(); ++vi) {
     Vertex& v = *vertices_[vi];
@@ -236,6 +261,10 @@ std::string JobRuntime::Build(int* exit_code) {
       c.config_ = config_.get();
       c.cancelled_ = &cancelled_;
       c.buffer_timeout_ns_ = buffer_timeout_ns_;
+      c.vertex_ = static_cast<int>(vi);
+      c.checkpointing_ = checkpointing_;
+      c.exactly_once_ = checkpoint_config_.exactly_once;
+      c.restored_.Reset(restored_.get(), i, v.parallelism, max_parallelism_);
       v.subtasks.push_back(std::move(s));
     }
   }
@@ -307,8 +336,19 @@ void JobRuntime::RunSubtask(int vi, int si) {
   auto chain = [&] { return "chain '" + std::string(vs.name) + "' " + SubtaskLabel(vi, si); };
   try {
     task = vs.create();
+    s.ctx.task_ = task.get();
     task->Open(s.ctx);
+    if (s.ctx.checkpointing_) {
+      if (const char* op = task->UncheckpointedOperator()) {
+        throw std::runtime_error("operator '" + std::string(op) +
+                                 "' keeps state that checkpoints do not cover yet; run the job "
+                                 "without checkpointing (execution.checkpointing.interval)");
+      }
+    }
+    s.ctx.RestoreKeyedState();
+    task->InitializeState(s.ctx.restored_);
     task->Run();
+    if (s.ctx.coordinator_ != nullptr) s.ctx.coordinator_->SubtaskFinished();
     if (!cancelled()) {
       task->Close();
       // Safety net of the end-of-input rule (dfc/task.h).
@@ -426,9 +466,144 @@ int JobRuntime::Run() {
   }
   const int64_t start = clock_->NowNanos();
   last_report_ns_ = start;
+  std::string failure;
+  while (true) {
+    const int64_t attempt_start = SteadyNs();
+    RunAttempt();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      failure = failure_;
+    }
+    if (failure.empty() || signal_.load() != 0) break;
+    // A task failed: restart from the latest completed checkpoint if the strategy allows.
+    int64_t delay = 0;
+    if (!restart_.NextRestart(attempt_start, SteadyNs(), &delay)) {
+      if (restart_.restarts() > 0 || checkpoint_config_.periodic) {
+        failure += " (restart strategy " + restart_.Describe() + ": no more restarts after " +
+                   std::to_string(restart_.restarts()) + ")";
+      }
+      break;
+    }
+    restarting_.store(true);
+    err_ << "dfc: job '" << spec_.name << "': " << failure << "; restart " << restart_.restarts()
+         << " in " << delay / 1'000'000 << " ms\n";
+    err_.flush();
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      done_cv_.wait_for(lock, std::chrono::nanoseconds(delay), [&] { return signal_.load() != 0; });
+      if (signal_.load() != 0) break;
+      failure_.clear();
+    }
+    int code = 0;
+    std::string e;
+    {
+      std::lock_guard<std::mutex> graph_lock(graph_mu_);
+      cancelled_.store(false);
+      e = ChooseRestore(/*first_attempt=*/false, &code);
+      if (e.empty()) e = BuildGraph(&code);
+    }
+    restarting_.store(false);
+    if (!e.empty()) {
+      failure = e;
+      break;
+    }
+  }
+  const bool reporting = options_.metrics_interval_s > 0;
+
+  const double secs = (clock_->NowNanos() - start) / 1e9;
+  char head[128];
+  std::snprintf(head, sizeof head, "%.3f s", secs);
+  std::string counts = std::to_string(records_in()) + " records in, " +
+                       std::to_string(records_out()) + " records out";
+  // Late records dropped by windows and joins (numLateRecordsDropped): never silently.
+  uint64_t late = 0;
+  for (size_t vi = 0; vi < vertices_.size(); ++vi)
+    for (auto& s : vertices_[vi]->subtasks)
+      for (size_t k = 0; k < spec_.vertices[vi].operators.size(); ++k)
+        late += s->op_metrics[k].late_records_dropped.load();
+  if (late > 0) counts += ", " + std::to_string(late) + " late records dropped (numLateRecordsDropped)";
+  int code = 0;
+  if (!failure.empty()) {
+    err_ << "dfc: job '" << spec_.name << "' failed: " << failure << "\n";
+    code = 1;
+    final_state_.store(2);
+  } else if (!stopped_savepoint_.empty()) {
+    err_ << "dfc: job '" << spec_.name << "' stopped with savepoint " << stopped_savepoint_
+         << " after " << head << ": " << counts << "\n";
+    final_state_.store(1);
+  } else if (cancelled()) {
+    const int sig = signal_.load();
+    const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "request";
+    err_ << "dfc: job '" << spec_.name << "' cancelled by " << name << " after " << head << ": "
+         << counts << "\n";
+    code = sig == 0 ? 1 : 128 + sig;
+    final_state_.store(3);
+  } else {
+    err_ << "dfc: job '" << spec_.name << "' finished in " << head << ": " << counts << "\n";
+    final_state_.store(1);
+    // A finished job's checkpoints are discarded (Flink: discard on FINISHED), so running the
+    // executable again starts from scratch.
+    if (checkpoint_config_.periodic) {
+      for (const auto& [id, dir] : ListCheckpoints(checkpoint_config_.dir)) DeleteCheckpoint(dir);
+    }
+  }
+  if (checkpointing_) {
+    const CheckpointStats st = checkpoint_stats();
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "dfc: checkpoints: %lld completed, %lld failed, last %lld (%lld ms, %lld bytes)",
+                  static_cast<long long>(st.completed), static_cast<long long>(st.failed),
+                  static_cast<long long>(st.last_id), static_cast<long long>(st.last_duration_ms),
+                  static_cast<long long>(st.last_size));
+    err_ << line;
+    if (st.restored_id > 0) {
+      err_ << ", restored from " << st.restored_id << " (" << st.restore_duration_ms << " ms)";
+    }
+    err_ << ", " << restart_.restarts() << " restarts\n";
+  }
+  if (options_.verbose || reporting) {
+    last_report_ns_ = start;
+    err_ << MetricsTable(true);
+  }
+  err_.flush();
+  return code;
+}
+
+int JobRuntime::RunAttempt() {
+  // The coordinator of this attempt: ids continue across restarts.
+  if (checkpointing_) {
+    std::vector<std::vector<TaskContext*>> all;
+    std::vector<TaskContext*> sources;
+    for (auto& v : vertices_) {
+      all.emplace_back();
+      for (auto& s : v->subtasks) {
+        all.back().push_back(&s->ctx);
+        if (!v->has_inputs) sources.push_back(&s->ctx);
+      }
+    }
+    std::vector<std::string> uids;
+    for (const VertexSpec& vs : spec_.vertices)
+      for (const OperatorSpec& op : vs.operators) uids.emplace_back(op.uid);
+    auto coordinator = std::make_unique<CheckpointCoordinator>(
+        checkpoint_config_, spec_.name, max_parallelism_, std::move(all), std::move(sources),
+        std::move(uids), next_checkpoint_id_, &stats_, &stats_mu_, err_,
+        [this](const std::string& why) { Fail(why); },
+        [this] { Cancel(0); });
+    coordinator->SetKnownValid(known_valid_);
+    for (auto& v : vertices_)
+      for (auto& s : v->subtasks) s->ctx.coordinator_ = coordinator.get();
+    std::lock_guard<std::mutex> lock(coordinator_mu_);
+    coordinator_ = std::move(coordinator);
+    coordinator_->Start();
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& v : vertices_) running_ += v->parallelism;
+    int sources = 0;
+    for (auto& v : vertices_) {
+      running_ += v->parallelism;
+      if (!v->has_inputs) sources += v->parallelism;
+    }
+    sources_running_.store(sources);
   }
   for (size_t vi = 0; vi < vertices_.size(); ++vi)
     for (int si = 0; si < vertices_[vi]->parallelism; ++si)
@@ -461,43 +636,162 @@ int JobRuntime::Run() {
     for (auto& s : v->subtasks)
       if (s->thread.joinable()) s->thread.join();
   SampleQueues();
+  if (coordinator_) {
+    coordinator_->Stop();
+    next_checkpoint_id_ = coordinator_->next_id();
+    if (std::string latest = coordinator_->latest_completed(); !latest.empty()) {
+      known_valid_.clear();
+      const CheckpointStats st = checkpoint_stats();
+      known_valid_.emplace_back(st.last_id, latest);
+    }
+    std::lock_guard<std::mutex> lock(coordinator_mu_);
+    for (const auto& [r, st] : coordinator_->AllSavepoints()) finished_savepoints_[r] = st;
+    // A stop-with-savepoint cancelled the job: remember where the savepoint is.
+    if (cancelled() && signal_.load() == 0 && failure_.empty()) {
+      const CheckpointStats st = checkpoint_stats();
+      stopped_savepoint_ = st.last_path;
+    }
+    coordinator_.reset();
+  }
+  return 0;
+}
 
-  const double secs = (clock_->NowNanos() - start) / 1e9;
-  char head[128];
-  std::snprintf(head, sizeof head, "%.3f s", secs);
-  std::string counts = std::to_string(records_in()) + " records in, " +
-                       std::to_string(records_out()) + " records out";
-  // Late records dropped by windows and joins (numLateRecordsDropped): never silently.
-  uint64_t late = 0;
-  for (size_t vi = 0; vi < vertices_.size(); ++vi)
-    for (auto& s : vertices_[vi]->subtasks)
-      for (size_t k = 0; k < spec_.vertices[vi].operators.size(); ++k)
-        late += s->op_metrics[k].late_records_dropped.load();
-  if (late > 0) counts += ", " + std::to_string(late) + " late records dropped (numLateRecordsDropped)";
-  int code = 0;
-  std::string failure;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    failure = failure_;
+// ---- restore ----
+
+std::string JobRuntime::ChooseRestore(bool first_attempt, int* exit_code) {
+  *exit_code = 1;
+  restored_.reset();
+  const int64_t t0 = SteadyNs();
+  std::vector<std::pair<int64_t, std::string>> candidates;
+  bool explicit_path = false;
+  if (!first_attempt) {
+    // A restart: the latest checkpoint this process completed, else what it started from.
+    if (!known_valid_.empty()) {
+      candidates.push_back(known_valid_.back());
+    } else if (!restored_path_.empty()) {
+      candidates.emplace_back(0, restored_path_);
+    }
+    explicit_path = true;
+  } else if (!options_.from_savepoint.empty()) {
+    candidates.emplace_back(0, options_.from_savepoint);
+    explicit_path = true;
+  } else if (options_.from_checkpoint == "none") {
+    // fresh start
+  } else if (!options_.from_checkpoint.empty() && options_.from_checkpoint != "latest") {
+    candidates.emplace_back(0, options_.from_checkpoint);
+    explicit_path = true;
+  } else if (checkpoint_config_.periodic || options_.from_checkpoint == "latest") {
+    candidates = ListCheckpoints(checkpoint_config_.dir);
   }
-  if (!failure.empty()) {
-    err_ << "dfc: job '" << spec_.name << "' failed: " << failure << "\n";
-    code = 1;
-  } else if (cancelled()) {
-    const int sig = signal_.load();
-    const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "request";
-    err_ << "dfc: job '" << spec_.name << "' cancelled by " << name << " after " << head << ": "
-         << counts << "\n";
-    code = sig == 0 ? 1 : 128 + sig;
-  } else {
-    err_ << "dfc: job '" << spec_.name << "' finished in " << head << ": " << counts << "\n";
+  // The next checkpoint id continues after every id ever used in the directory.
+  if (first_attempt) {
+    for (const auto& [id, dir] : ListCheckpoints(checkpoint_config_.dir)) {
+      next_checkpoint_id_ = std::max(next_checkpoint_id_, id + 1);
+    }
   }
-  if (options_.verbose || reporting) {
-    last_report_ns_ = start;
-    err_ << MetricsTable(true);
+  for (const auto& [id, dir] : candidates) {
+    auto data = std::make_unique<RestoredState::Data>();
+    CheckpointInfo info;
+    std::string e = LoadCheckpoint(dir, data.get(), &info);
+    if (e.empty()) e = CheckRestoredUids(*data);
+    if (e.empty() && info.max_parallelism != max_parallelism_) {
+      int highest = 1;
+      for (auto& v : vertices_) highest = std::max(highest, v->parallelism);
+      if (max_parallelism_set_) {
+        e = "it was taken with pipeline.max-parallelism " + std::to_string(info.max_parallelism) +
+            ", the job sets " + std::to_string(max_parallelism_) +
+            " (key groups cannot be redistributed across a different maximum)";
+      } else if (info.max_parallelism < highest) {
+        e = "its maximum parallelism " + std::to_string(info.max_parallelism) +
+            " is below the parallelism " + std::to_string(highest);
+      } else {
+        max_parallelism_ = info.max_parallelism;  // adopted, as Flink does
+      }
+    }
+    if (!e.empty()) {
+      if (explicit_path) return "cannot restore from '" + dir + "': " + e;
+      err_ << "dfc: warning: job '" << spec_.name << "': checkpoint '" << dir
+           << "' is unusable, trying an older one: " << e << "\n";
+      err_.flush();
+      continue;
+    }
+    next_checkpoint_id_ = std::max(next_checkpoint_id_, info.id + 1);
+    restored_ = std::move(data);
+    restored_path_ = dir;
+    if (known_valid_.empty() && !info.savepoint) known_valid_.emplace_back(info.id, dir);
+    const int64_t ms = (SteadyNs() - t0) / 1'000'000;
+    {
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      stats_.restored_id = info.id;
+      stats_.restored_path = dir;
+      stats_.restore_duration_ms = ms;
+    }
+    err_ << "dfc: job '" << spec_.name << "': restored from " << (info.savepoint ? "savepoint" : "checkpoint")
+         << " " << info.id << " (" << dir << ") in " << ms << " ms\n";
+    err_.flush();
+    break;
   }
-  err_.flush();
-  return code;
+  if (!restored_ && first_attempt && !candidates.empty() && !explicit_path) {
+    err_ << "dfc: warning: job '" << spec_.name << "': no usable checkpoint in '"
+         << checkpoint_config_.dir << "', starting from scratch\n";
+    err_.flush();
+  }
+  *exit_code = 0;
+  return "";
+}
+
+std::string JobRuntime::CheckRestoredUids(const RestoredState::Data& data) {
+  if (options_.allow_non_restored_state) return "";
+  std::set<std::string, std::less<>> uids;
+  for (const VertexSpec& vs : spec_.vertices)
+    for (const OperatorSpec& op : vs.operators) uids.insert(op.uid);
+  auto check = [&](const std::string& uid) -> std::string {
+    if (uids.count(uid)) return "";
+    return "it has state for operator uid '" + uid +
+           "', which this job does not have (pass --allow-non-restored-state to drop that state)";
+  };
+  for (const auto& [uid, entries] : data.operator_entries) {
+    bool any = false;  // stateless sinks write empty entries
+    for (const auto& x : entries) any |= !x.empty();
+    if (!any) continue;
+    if (auto e = check(uid); !e.empty()) return e;
+  }
+  for (const auto& [uid, groups] : data.keyed)
+    if (auto e = check(uid); !e.empty()) return e;
+  return "";
+}
+
+CheckpointStats JobRuntime::checkpoint_stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return stats_;
+}
+
+int64_t JobRuntime::TriggerSavepoint(const std::string& target, bool stop, std::string* error) {
+  std::lock_guard<std::mutex> lock(coordinator_mu_);
+  if (!coordinator_) {
+    *error = checkpointing_ ? "the job is not running" : "checkpointing is off for this job";
+    return -1;
+  }
+  return coordinator_->TriggerSavepoint(target, stop);
+}
+
+SavepointStatus JobRuntime::SavepointStatusOf(int64_t request) const {
+  std::lock_guard<std::mutex> lock(coordinator_mu_);
+  if (coordinator_) return coordinator_->SavepointStatusOf(request);
+  if (auto it = finished_savepoints_.find(request); it != finished_savepoints_.end()) return it->second;
+  SavepointStatus s;
+  s.state = SavepointStatus::kFailed;
+  s.failure = "the job is not running";
+  return s;
+}
+
+std::string JobRuntime::state() const {
+  switch (final_state_.load()) {
+    case 1: return "FINISHED";
+    case 2: return "FAILED";
+    case 3: return "CANCELED";
+  }
+  return restarting_.load() ? "RESTARTING" : "RUNNING";
 }
 
 }  // namespace dfc::rt

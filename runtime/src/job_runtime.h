@@ -26,7 +26,9 @@
 #include "dfc/clock.h"
 #include "dfc/metrics.h"
 #include "dfc/task.h"
+#include "runtime/src/checkpoint_coordinator.h"
 #include "runtime/src/input_gate.h"
+#include "runtime/src/restart_strategy.h"
 
 namespace dfc::rt {
 
@@ -38,6 +40,10 @@ struct RunOptions {
   double metrics_interval_s = 0;  // --metrics-interval S; 0 = off
   std::vector<std::pair<std::string, std::string>> config;  // -D key=value (config keys)
   std::map<std::string, std::string> params;                // -D node.param=value
+  // Restore (docs/CHECKPOINTS.md): --from-checkpoint PATH|latest|none, --from-savepoint PATH.
+  std::string from_checkpoint;
+  std::string from_savepoint;
+  bool allow_non_restored_state = false;  // --allow-non-restored-state
 };
 
 // Parses argv (argv[0] is the program). Returns an empty string on success, else the usage error
@@ -99,6 +105,19 @@ class JobRuntime {
   int64_t peak_queued_buffers() const { return peak_queued_.load(std::memory_order_relaxed); }
   // The per-operator table over the last `interval_s` seconds (cumulative when `since_start`).
   std::string MetricsTable(bool since_start);
+  // Source subtasks of the current attempt that have not read all their splits yet
+  // (TaskContext::AwaitSourcesFinished).
+  void SourceSubtaskDone() { sources_running_.fetch_sub(1, std::memory_order_acq_rel); }
+  int source_subtasks_running() const { return sources_running_.load(std::memory_order_acquire); }
+  // Checkpoint counters so far (any thread).
+  CheckpointStats checkpoint_stats() const;
+  // Requests a savepoint (any thread; REST). Returns the request id, or -1 when checkpointing
+  // is not possible right now (*error says why).
+  int64_t TriggerSavepoint(const std::string& target, bool stop, std::string* error);
+  SavepointStatus SavepointStatusOf(int64_t request) const;
+  std::string job_name() const { return spec_.name; }
+  // "RUNNING", "RESTARTING", "FINISHED", "FAILED", "CANCELED" (Flink's job states).
+  std::string state() const;
 
  private:
   struct Subtask {
@@ -116,6 +135,11 @@ class JobRuntime {
     std::vector<std::unique_ptr<Subtask>> subtasks;
   };
 
+  std::string BuildGraph(int* exit_code);
+  // Restore: picks and loads the checkpoint/savepoint to start from (options or latest).
+  std::string ChooseRestore(bool first_attempt, int* exit_code);
+  std::string CheckRestoredUids(const RestoredState::Data& data);
+  int RunAttempt();
   void RunSubtask(int vertex, int subtask);
   void Fail(const std::string& message);
   std::string SubtaskLabel(int vertex, int subtask) const;
@@ -141,6 +165,25 @@ class JobRuntime {
   std::string failure_;           // first failure message; empty = none
   int running_ = 0;               // subtask threads not yet finished
   int64_t last_report_ns_ = 0;    // master thread only
+
+  // Checkpoints and restarts (docs/CHECKPOINTS.md).
+  CheckpointConfig checkpoint_config_;
+  bool checkpointing_ = false;    // tasks take part in checkpoints (interval, rest or restore)
+  bool max_parallelism_set_ = false;
+  RestartStrategy restart_;
+  std::unique_ptr<RestoredState::Data> restored_;  // what the current attempt started from
+  std::string restored_path_;
+  std::unique_ptr<CheckpointCoordinator> coordinator_;  // of the current attempt
+  int64_t next_checkpoint_id_ = 1;
+  std::vector<std::pair<int64_t, std::string>> known_valid_;
+  mutable std::mutex stats_mu_;
+  CheckpointStats stats_;
+  std::atomic<bool> restarting_{false};
+  std::atomic<int> sources_running_{0};
+  std::atomic<int> final_state_{0};  // 0 running, 1 finished, 2 failed, 3 cancelled
+  std::string stopped_savepoint_;  // set when stop-with-savepoint ended the job
+  mutable std::mutex coordinator_mu_;  // guards coordinator_, finished_savepoints_ (REST threads)
+  std::map<int64_t, SavepointStatus> finished_savepoints_;  // of earlier attempts
 };
 
 }  // namespace dfc::rt

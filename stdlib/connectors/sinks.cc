@@ -25,6 +25,11 @@
 #include "stdlib/connectors/fd_io.h"
 
 namespace dfc::rt {
+
+// transactional_sink.cc
+std::unique_ptr<RowSink> OpenTransactionalFileSink(const RowDesc& desc, const SinkOptions& options,
+                                                   int subtask, int parallelism);
+
 namespace {
 
 constexpr size_t kChunk = 64 * 1024;
@@ -221,6 +226,7 @@ std::unique_ptr<RowSink> OpenSink(const RowDesc& desc, const SinkOptions& option
       throw std::invalid_argument("sink '" + options.sink_id +
                                   "': text format needs a row type with exactly one STRING column");
     }
+    if (options.exactly_once) return OpenTransactionalFileSink(desc, options, subtask, parallelism);
     return std::make_unique<BufferedSink>(desc, options, AcquireFile(options, parallelism),
                                           /*print=*/false, "");
   }

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dfc/metrics.h"
 #include "dfc/row.h"
@@ -118,6 +119,17 @@ class RowSink {
   virtual void Write(const void* row) = 0;
   virtual void Flush() = 0;
   virtual void Close() = 0;
+
+  // ---- checkpoints (two-phase commit; only the exactly-once file sink does anything) ----
+  // Before the first Write: start from this subtask's share of the restored entries (empty on a
+  // fresh start) of checkpoint `restored_id` (0 = fresh): re-commit what they list as pending,
+  // discard everything else this subtask owns.
+  virtual void InitializeState(const std::vector<std::string_view>& entries, int64_t restored_id) {}
+  // Pre-commit at barrier `checkpoint_id`: make the output so far durable and stage it; writes
+  // this subtask's one state entry into `*entry`.
+  virtual void SnapshotState(int64_t checkpoint_id, std::string* entry) {}
+  // Checkpoint `checkpoint_id` completed: publish everything staged up to it.
+  virtual void NotifyCheckpointComplete(int64_t checkpoint_id) {}
 };
 
 struct SinkOptions {
@@ -126,6 +138,9 @@ struct SinkOptions {
   std::string path;       // file
   Format format = Format::kCsv;
   char delimiter = ',';
+  // With checkpointing, `file` becomes the exactly-once file sink: `path` is a directory of part
+  // files (docs/CHECKPOINTS.md, "The exactly-once file sink").
+  bool exactly_once = false;
 };
 
 // `print` writes FormatPrint lines to stdout, prefixed with "<subtask+1>> " when parallelism > 1

@@ -42,8 +42,13 @@ class SourceLoop {
  public:
   static constexpr uint32_t kCheckEvery = 256;
   explicit SourceLoop(TaskContext& ctx) : ctx_(ctx) {}
+  // Also the point where a source takes checkpoint triggers: its state must then describe
+  // exactly the records emitted so far.
   bool Continue() {
-    if ((n_ & (kCheckEvery - 1)) == 0 && ctx_.cancelled()) return false;
+    if ((n_ & (kCheckEvery - 1)) == 0) {
+      if (ctx_.cancelled()) return false;
+      if (ctx_.control_pending()) ctx_.HandleControl();
+    }
     return true;
   }
   bool Step() { return (++n_ & (kCheckEvery - 1)) == 0; }
@@ -75,6 +80,8 @@ class RateLimiter {
     const int64_t due = start_ns_ + static_cast<int64_t>(emitted_ * 1e9 / per_subtask_);
     if (due <= now) return false;
     before_sleep();
+    // Between two records: a slow source takes checkpoint triggers here too.
+    if (ctx_.control_pending()) ctx_.HandleControl();
     // Sleep in slices so a cancelled job stops promptly.
     int64_t t = now;
     while (t < due && !ctx_.cancelled()) {

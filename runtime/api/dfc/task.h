@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "dfc/checkpoint.h"
 #include "dfc/clock.h"
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
@@ -48,6 +49,8 @@ namespace dfc::rt {
 
 class JobRuntime;
 class JobConfig;
+class CheckpointCoordinator;
+class Task;
 class OperatorTask;
 class KeyedStateBackend;
 
@@ -106,11 +109,38 @@ class TaskContext {
       }
     }
   }
+  // ---- checkpoints (dfc/checkpoint.h, docs/CHECKPOINTS.md) ----
+  // True when checkpointing is on (execution.checkpointing.interval set, or a savepoint may be
+  // taken): transactional sinks then stage their output until a checkpoint completes.
+  bool checkpointing() const { return checkpointing_; }
+  // execution.checkpointing.mode: EXACTLY_ONCE aligns barriers, AT_LEAST_ONCE does not.
+  bool exactly_once() const { return exactly_once_; }
+  // The state this subtask starts from (empty on a fresh start).
+  const RestoredState& restored_state() const { return restored_; }
+  // Sources: true when the coordinator asked for a checkpoint or announced a completed one;
+  // SourceLoop::Continue() then calls HandleControl() between two records.
+  bool control_pending() const { return control_pending_.load(std::memory_order_relaxed); }
+  // On the task's thread: takes the pending checkpoint trigger (a source emits its barrier at this
+  // point of its stream) and completion notifications.
+  void HandleControl();
+  // On the task's thread, at barrier `id`: forwards the barrier, snapshots the chain and
+  // acknowledges to the coordinator (the input processor calls it once aligned).
+  void PerformCheckpoint(int64_t id);
+  // Sources, after their last split and before their final watermark: with checkpointing, wait
+  // (still taking part in checkpoints) until every source subtask of the job has read its
+  // splits, so a subtask with little or no input (e.g. after restoring at a higher parallelism)
+  // does not finish early and end checkpointing for everyone.
+  void AwaitSourcesFinished();
+  // After Open(): hands every keyed backend the restored key groups of its range (by uid).
+  void RestoreKeyedState();
+  // The last snapshot when there is no coordinator (TaskHarness).
+  const SnapshotWriter& last_snapshot() const { return snapshot_; }
 
  private:
   friend class JobRuntime;
   friend class TaskHarness;
   friend class OperatorTask;
+  friend class CheckpointCoordinator;
   InputGate* input_gate_ = nullptr;               // this subtask's mailbox (null for sources)
   const JobConfig* config_ = nullptr;             // job config + -D overrides (null: defaults)
   const std::atomic<bool>* cancelled_ = nullptr;  // the job's cancellation flag
@@ -123,6 +153,19 @@ class TaskContext {
   JobRuntime* runtime_ = nullptr;
   int64_t buffer_timeout_ns_ = 100'000'000;
   std::vector<std::pair<std::string, KeyedStateBackend*>> keyed_backends_;
+  // Checkpoints: set by the runtime; the atomics are written by the coordinator thread.
+  Task* task_ = nullptr;
+  int vertex_ = 0;
+  bool checkpointing_ = false;
+  bool exactly_once_ = true;
+  CheckpointCoordinator* coordinator_ = nullptr;  // null: keep the snapshot (TaskHarness)
+  RestoredState restored_;
+  SnapshotWriter snapshot_;
+  std::atomic<bool> control_pending_{false};
+  std::atomic<int64_t> trigger_id_{0};   // latest checkpoint a source must emit a barrier for
+  std::atomic<int64_t> complete_id_{0};  // latest completed checkpoint
+  int64_t handled_trigger_ = 0;                // task thread only
+  std::atomic<int64_t> handled_complete_{0};    // written by the task thread only
 };
 
 // How a writer picks the channel of a record.
@@ -250,6 +293,18 @@ class Task {
   virtual void Close() {}
   TaskContext& ctx() { return *ctx_; }
 
+  // ---- checkpoints (generated code overrides; all on the task's thread) ----
+  // After Open(): start from `state` (restored or empty) — Flink's initializeState.
+  virtual void InitializeState(const RestoredState& state) {}
+  // At a barrier: flush the writers and broadcast kBarrier `id` on each.
+  virtual void BroadcastBarrier(int64_t id) {}
+  // At a barrier, after BroadcastBarrier: write every operator's state.
+  virtual void SnapshotState(SnapshotWriter& w) {}
+  // Checkpoint `id` (and every earlier one) is complete: sinks publish what they staged.
+  virtual void NotifyCheckpointComplete(int64_t id) {}
+  // The id of an operator whose state cannot be checkpointed yet, or nullptr.
+  virtual const char* UncheckpointedOperator() const { return nullptr; }
+
  protected:
   TaskContext* ctx_ = nullptr;
 };
@@ -277,8 +332,11 @@ class SourceTask : public Task {
 //                   are idle the maximum watermark among them is flushed and OnWatermarkStatus(true)
 //                   runs; a channel that becomes active again (status 0, or a record) rejoins the
 //                   minimum only once its watermark has caught up with the combined one;
-//   * barriers   -> ignored for now (hook for aligned checkpoints: block the channel until barrier
-//                   n arrived on every channel, then snapshot and forward);
+//   * barriers   -> aligned checkpoints (execution.checkpointing.mode EXACTLY_ONCE): a channel
+//                   that delivered barrier n is blocked until barrier n arrived on every live
+//                   channel; then TaskContext::PerformCheckpoint(n) forwards the barrier and
+//                   snapshots the chain, and the channels are released. AT_LEAST_ONCE does not
+//                   block: the snapshot is taken when the last barrier n arrives;
 //   * end of input on every channel -> OnEndOfInput(), then Run() returns (the runtime calls
 //                   Close()).
 // With no input available it calls OnIdle() and waits; while busy it calls OnTick(now) about

@@ -1,0 +1,77 @@
+// The subtask side of checkpoints (TaskContext's checkpoint methods, declared in dfc/task.h).
+#include <chrono>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "dfc/state.h"
+#include "dfc/task.h"
+#include "runtime/src/checkpoint_coordinator.h"
+#include "runtime/src/job_runtime.h"
+
+namespace dfc::rt {
+
+void TaskContext::HandleControl() {
+  // Acquire pairs with the coordinator's release store of the flag, made after the ids.
+  if (!control_pending_.exchange(false, std::memory_order_acq_rel)) return;
+  const int64_t trigger = trigger_id_.load(std::memory_order_acquire);
+  if (trigger > handled_trigger_) {
+    handled_trigger_ = trigger;
+    PerformCheckpoint(trigger);
+  }
+  const int64_t complete = complete_id_.load(std::memory_order_acquire);
+  if (complete > handled_complete_.load(std::memory_order_relaxed)) {
+    task_->NotifyCheckpointComplete(complete);
+    handled_complete_.store(complete, std::memory_order_release);
+  }
+}
+
+void TaskContext::PerformCheckpoint(int64_t id) {
+  // The barrier goes first so downstream can start aligning while this subtask snapshots; both
+  // happen between the same two records.
+  task_->BroadcastBarrier(id);
+  SnapshotWriter w(id);
+  task_->SnapshotState(w);
+  // Keyed state (dfc/state.h): one blob per key group of each backend's range.
+  for (const auto& [uid, backend] : keyed_backends_) {
+    const KeyGroupRange range = backend->range();
+    for (int kg = range.start; kg <= range.end; ++kg) {
+      std::string out;
+      backend->SnapshotKeyGroup(kg, &out);
+      if (!out.empty()) *w.KeyGroup(uid, kg) = std::move(out);
+    }
+  }
+  if (coordinator_ != nullptr) {
+    coordinator_->Acknowledge(vertex_, subtask_, id, std::move(w));
+  } else {
+    snapshot_ = std::move(w);
+  }
+}
+
+void TaskContext::RestoreKeyedState() {
+  if (!restored_.restored()) return;
+  for (const auto& [uid, backend] : keyed_backends_) {
+    const KeyGroupRange range = backend->range();
+    for (int kg = range.start; kg <= range.end; ++kg) {
+      const std::string_view bytes = restored_.KeyGroup(uid, kg);
+      if (bytes.empty()) continue;
+      try {
+        backend->RestoreKeyGroup(kg, bytes);
+      } catch (const std::exception& e) {
+        throw StateError("cannot restore the keyed state of operator uid '" + uid + "' (key group " +
+                         std::to_string(kg) + "): " + e.what());
+      }
+    }
+  }
+}
+
+void TaskContext::AwaitSourcesFinished() {
+  if (!checkpointing_ || runtime_ == nullptr) return;
+  runtime_->SourceSubtaskDone();
+  while (!cancelled() && runtime_->source_subtasks_running() > 0) {
+    if (control_pending()) HandleControl();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+}  // namespace dfc::rt
