@@ -139,6 +139,9 @@ std::string ParseCommandLine(const JobSpec& spec, int argc, char** argv, RunOpti
       return "unknown option '" + a + "' (see --help)";
     }
   }
+  if (!o->from_checkpoint.empty() && !o->from_savepoint.empty()) {
+    return "--from-checkpoint and --from-savepoint exclude each other";
+  }
   return "";
 }
 

@@ -28,6 +28,9 @@ struct TaskHarness::Impl {
   std::vector<std::unique_ptr<InputGate>> out_gates;
   std::vector<std::vector<std::vector<std::unique_ptr<BufferBase>>>> captured;  // edge, channel
   bool opened = false;
+  // Exactly-once alignment: elements of blocked channels wait here, per channel, in order.
+  std::vector<bool> blocked;
+  std::vector<std::vector<std::unique_ptr<BufferBase>>> held;
 };
 
 TaskHarness::TaskHarness(std::unique_ptr<OperatorTask> task)
@@ -66,8 +69,16 @@ TaskHarness::TaskHarness(std::unique_ptr<OperatorTask> task, Options options)
   std::vector<int> inputs;
   for (size_t in = 0; in < o.channels_per_input.size(); ++in)
     for (int k = 0; k < o.channels_per_input[in]; ++k) inputs.push_back(static_cast<int>(in));
+  const size_t channels = inputs.size();
   m.processor = std::make_unique<InputProcessor>(m.task.get(), std::move(inputs), &m.metrics);
+  m.blocked.assign(channels, false);
+  m.held.resize(channels);
+  if (o.exactly_once) {
+    m.processor->SetCheckpointing(true, [&m](int c, bool b) { m.blocked[c] = b; });
+  }
 }
+
+const SnapshotWriter& TaskHarness::last_snapshot() const { return impl_->ctx.last_snapshot(); }
 
 // The task goes first: it may hold objects registered with the context (keyed state backends).
 TaskHarness::~TaskHarness() { impl_->task.reset(); }
@@ -84,7 +95,22 @@ void TaskHarness::Feed(int channel, std::unique_ptr<BufferBase> element) {
   Impl& m = *impl_;
   if (!m.opened) throw std::logic_error("TaskHarness: call Open() first");
   if (m.processor->ended()) throw std::logic_error("TaskHarness: input already ended");
+  if (m.blocked[channel]) {
+    m.held[channel].push_back(std::move(element));
+    return;
+  }
   m.processor->Process(channel, *element);
+  // Released channels deliver what they held (processing may block them again).
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t c = 0; c < m.held.size(); ++c) {
+      if (m.blocked[c] || m.held[c].empty() || m.processor->ended()) continue;
+      std::unique_ptr<BufferBase> e = std::move(m.held[c].front());
+      m.held[c].erase(m.held[c].begin());
+      m.processor->Process(static_cast<int>(c), *e);
+      progress = true;
+    }
+  }
   if (!m.processor->ended()) m.task->OnIdle();
   Collect();
 }

@@ -38,11 +38,12 @@ def main():
     shutil.rmtree(a.workdir, ignore_errors=True)
     pristine = os.path.join(a.workdir, "pristine")
     os.makedirs(pristine)
-    args = [job, "--parallelism", "2", "-D", f"a_gen.count={a.count}", "-D", f"b_gen.count={a.count}",
-            "-D", "a_gen.rate=20000", "-D", "b_gen.rate=20000"]
+    args = [job, "--parallelism", "2", "-D", f"a_gen.count={a.count}", "-D", f"b_gen.count={a.count}"]
+    # Slow enough to catch three checkpoints; the restarted cases run at full speed.
+    slow = ["-D", "a_gen.rate=4000", "-D", "b_gen.rate=4000"]
 
     # Run until at least three checkpoints are complete, then kill -9 (retention keeps two).
-    p = subprocess.Popen(args, cwd=pristine, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(args + slow, cwd=pristine, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 30
     while len(checkpoints(pristine)) < 2 or int(checkpoints(pristine)[-1].rsplit("-", 1)[1]) < 3:
         if time.time() > deadline or p.poll() is not None:

@@ -24,12 +24,13 @@ from kill_test import committed, expected_rows  # noqa: E402
 
 def main():
     job, work, p_from, p_to = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-    count = 200000
+    count = 100000
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     rates = ["-D", "a_gen.rate=40000", "-D", "b_gen.rate=40000"]
     err = open(os.path.join(work, "run1.err"), "w+")
-    p = subprocess.Popen([job, "-p", p_from, "-D", "rest.port=0"] + rates, cwd=work,
+    counts = ["-D", f"a_gen.count={count}", "-D", f"b_gen.count={count}"]
+    p = subprocess.Popen([job, "-p", p_from, "-D", "rest.port=0"] + rates + counts, cwd=work,
                          stdout=subprocess.DEVNULL, stderr=err)
     port = None
     deadline = time.time() + 30
@@ -57,7 +58,7 @@ def main():
     err.seek(0)
     stopped = [l for l in err.read().splitlines() if "stopped with savepoint" in l]
     print("job exit:", rc, "|", re.sub(r"after .*", "after ...", stopped[0]) if stopped else "no stop line")
-    r = subprocess.run([job, "-p", p_to, "--from-savepoint", "sp"], capture_output=True, text=True, cwd=work,
+    r = subprocess.run([job, "-p", p_to, "--from-savepoint", "sp"] + counts, capture_output=True, text=True, cwd=work,
                        timeout=120)
     print("resume:", r.returncode, re.sub(r"in \d+ ms", "in T ms", r.stderr.splitlines()[0]))
     got = collections.Counter(committed(os.path.join(work, "out")))

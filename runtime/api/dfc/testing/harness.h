@@ -47,6 +47,9 @@ class TaskHarness {
     int64_t start_millis = 0;  // FakeClock start
     std::vector<std::pair<std::string, std::string>> config = {};  // Config() values
     std::vector<std::pair<std::string, std::string>> params = {};  // "node.param" -> value
+    // Barrier alignment as in EXACTLY_ONCE: elements fed into a channel blocked by an alignment
+    // are held (in order) and processed once the checkpoint is taken. False: AT_LEAST_ONCE.
+    bool exactly_once = false;
   };
 
   explicit TaskHarness(std::unique_ptr<OperatorTask> task);
@@ -72,7 +75,10 @@ class TaskHarness {
   }
   void ProcessWatermark(int channel, int64_t watermark);
   void ProcessWatermarkAll(int64_t watermark);  // on every channel
+  // A checkpoint barrier; once aligned, the task snapshots (see last_snapshot()).
   void ProcessBarrier(int channel, int64_t checkpoint_id);
+  // The task's snapshot at the last aligned barrier (TaskContext::last_snapshot()).
+  const SnapshotWriter& last_snapshot() const;
   // Marks `channel` idle (true) or active (false), as a source with `idleness` does.
   void ProcessWatermarkStatus(int channel, bool idle);
   void EndInput(int channel);
