@@ -24,6 +24,7 @@ from kill_test import committed, expected_rows  # noqa: E402
 
 def main():
     job, work, p_from, p_to = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    extra = sys.argv[5:]  # more arguments for the resumed run, e.g. -D state.backend.type=rocksdb
     count = 100000
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -58,7 +59,7 @@ def main():
     err.seek(0)
     stopped = [l for l in err.read().splitlines() if "stopped with savepoint" in l]
     print("job exit:", rc, "|", re.sub(r"after .*", "after ...", stopped[0]) if stopped else "no stop line")
-    r = subprocess.run([job, "-p", p_to, "--from-savepoint", "sp"] + counts, capture_output=True, text=True, cwd=work,
+    r = subprocess.run([job, "-p", p_to, "--from-savepoint", "sp"] + counts + extra, capture_output=True, text=True, cwd=work,
                        timeout=120)
     print("resume:", r.returncode, re.sub(r"in \d+ ms", "in T ms", r.stderr.splitlines()[0]))
     got = collections.Counter(committed(os.path.join(work, "out")))
