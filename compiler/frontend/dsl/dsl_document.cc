@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -28,13 +29,14 @@ std::vector<std::string> OpParams(const std::string& op) {
 }
 
 int MemberRank(const std::string& key, const std::vector<std::string>& op_params) {
-  static const char* const kCommon[] = {"id",  "op",          "input", "inputs",
-                                        "name", "uid", "parallelism", "type"};
-  for (int i = 0; i < 8; ++i) {
+  static const char* const kCommon[] = {"id",  "op",          "input", "inputs",  "name",
+                                        "uid", "parallelism", "type",  "chaining"};
+  constexpr int kNumCommon = static_cast<int>(std::size(kCommon));
+  for (int i = 0; i < kNumCommon; ++i) {
     if (key == kCommon[i]) return i;
   }
   auto it = std::find(op_params.begin(), op_params.end(), key);
-  if (it != op_params.end()) return 8 + static_cast<int>(it - op_params.begin());
+  if (it != op_params.end()) return kNumCommon + static_cast<int>(it - op_params.begin());
   return 1000;  // unknown keys keep call order, after the known ones (verify reports them)
 }
 
@@ -92,6 +94,21 @@ std::unique_ptr<json::Value> MakeObject(const SourceLoc& loc) {
   v->kind = json::Kind::kObject;
   v->loc = loc;
   return v;
+}
+
+std::unique_ptr<json::Value> Clone(const json::Value& v) {
+  auto c = std::make_unique<json::Value>();
+  c->kind = v.kind;
+  c->loc = v.loc;
+  c->bool_value = v.bool_value;
+  c->number = v.number;
+  c->is_integer = v.is_integer;
+  c->integer = v.integer;
+  c->raw = v.raw;
+  c->str = v.str;
+  for (const auto& item : v.items) c->items.push_back(Clone(*item));
+  for (const json::Member& m : v.members) AddMember(*c, m.key, m.key_loc, Clone(*m.value));
+  return c;
 }
 
 void AddMember(json::Value& object, std::string key, const SourceLoc& key_loc,
@@ -162,6 +179,27 @@ bool DocumentBuilder::HasParam(int node, const std::string& key) const {
   return nodes_[node]->GetMember(key) != nullptr;
 }
 
+json::Value* DocumentBuilder::MutableParam(int node, const std::string& key) {
+  for (json::Member& m : nodes_[node]->members) {
+    if (m.key == key) return m.value.get();
+  }
+  return nullptr;
+}
+
+void DocumentBuilder::AddDependency(const std::string& list, const SourceLoc& loc,
+                                    std::unique_ptr<json::Value> value) {
+  if (!dependencies_) dependencies_ = MakeObject(loc);
+  json::Value* array = nullptr;
+  for (json::Member& m : dependencies_->members) {
+    if (m.key == list) array = m.value.get();
+  }
+  if (!array) {
+    AddMember(*dependencies_, list, loc, MakeArray(loc));
+    array = dependencies_->members.back().value.get();
+  }
+  array->items.push_back(std::move(value));
+}
+
 bool DocumentBuilder::SetParam(int node, std::string key, const SourceLoc& key_loc,
                                std::unique_ptr<json::Value> value) {
   if (HasParam(node, key)) return false;
@@ -204,6 +242,10 @@ std::unique_ptr<json::Value> DocumentBuilder::Finish() {
   nodes_.clear();
   SourceLoc nodes_loc = nodes->loc;
   AddMember(*root, "nodes", nodes_loc, std::move(nodes));
+  if (dependencies_) {
+    SourceLoc loc = dependencies_->loc;
+    AddMember(*root, "dependencies", loc, std::move(dependencies_));
+  }
   if (prelude_) {
     SourceLoc loc = prelude_->loc;
     AddMember(*root, kPreludeKey, loc, std::move(prelude_));

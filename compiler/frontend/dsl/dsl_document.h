@@ -4,7 +4,7 @@
 // What it guarantees, so that a job.cpp and the equivalent job.json lower identically:
 //   - keys and value kinds are exactly the JSON job format's (docs/DSL.md has the mapping);
 //   - node members come in one canonical order whatever order the builder calls were written in:
-//     id, op, input, inputs, name, uid, parallelism, type, then the op's parameters in the order
+//     id, op, input, inputs, name, uid, parallelism, type, chaining, then the op's parameters in the order
 //     compiler/ir/ops.def lists them, then any other key in call order;
 //   - every value carries the job.cpp location it came from. Locations follow the JSON
 //     convention: a string value's location is the character before its text (a JSON string's
@@ -33,6 +33,8 @@ std::unique_ptr<json::Value> MakeDouble(double v, const SourceLoc& loc);
 std::unique_ptr<json::Value> MakeBool(bool v, const SourceLoc& loc);
 std::unique_ptr<json::Value> MakeArray(const SourceLoc& loc);
 std::unique_ptr<json::Value> MakeObject(const SourceLoc& loc);
+// A deep copy (locations included).
+std::unique_ptr<json::Value> Clone(const json::Value& v);
 // Appends a member to an object value.
 void AddMember(json::Value& object, std::string key, const SourceLoc& key_loc,
                std::unique_ptr<json::Value> value);
@@ -63,13 +65,18 @@ class DocumentBuilder {
   bool SetParam(int node, std::string key, const SourceLoc& key_loc,
                 std::unique_ptr<json::Value> value);
   bool HasParam(int node, const std::string& key) const;
+  // The value of a member of node `node`, nullptr when not set.
+  json::Value* MutableParam(int node, const std::string& key);
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
+
+  // Appends `value` to dependencies.<list> ("sources", "include_dirs", "libraries", "pkg_config").
+  void AddDependency(const std::string& list, const SourceLoc& loc, std::unique_ptr<json::Value> value);
 
   // The user's C++ declarations for codegen (docs/DSL.md, "cpp_prelude").
   void SetPrelude(std::string code, const SourceLoc& code_loc, std::vector<std::string> row_types);
 
-  // The finished document: name, config, types, nodes (members in canonical order), then the
-  // prelude. The builder is empty afterwards.
+  // The finished document: name, config, types, nodes (members in canonical order),
+  // dependencies, then the prelude. The builder is empty afterwards.
   std::unique_ptr<json::Value> Finish();
 
  private:
@@ -79,6 +86,7 @@ class DocumentBuilder {
   std::unique_ptr<json::Value> config_;
   std::unique_ptr<json::Value> types_;
   std::vector<std::unique_ptr<json::Value>> nodes_;
+  std::unique_ptr<json::Value> dependencies_;
   std::unique_ptr<json::Value> prelude_;
 };
 

@@ -13,6 +13,7 @@
 // LLVM is built without exceptions: nothing here throws (no exception may cross Clang callbacks).
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -110,7 +111,8 @@ bool IsDslClass(const clang::CXXRecordDecl* rd) {
   }
   llvm::StringRef n = rd->getName();
   return n == "Job" || n == "DataStream" || n == "KeyedStream" || n == "SourceBuilder" ||
-         n == "SinkBuilder";
+         n == "SinkBuilder" || n == "SelectBuilder" || n == "KeySelection" ||
+         n == "WindowedStream";
 }
 
 bool IsDslType(clang::QualType t) {
@@ -134,10 +136,16 @@ const clang::Expr* Strip(const clang::Expr* e) {
 
 // A stream value while reading the job function.
 struct Handle {
-  enum class Kind { kNone, kJob, kStream, kSink };
+  // kKeys: key_by without an id (node = the stream keyed, `keys` its key); kWindowed: then
+  // window(...) (`window` the assigner's JSON object).
+  enum class Kind { kNone, kJob, kStream, kSink, kKeys, kWindowed };
+  Handle() = default;
+  explicit Handle(Kind k, int n = -1) : kind(k), node(n) {}
   Kind kind = Kind::kNone;
   int node = -1;
   bool keyed = false;  // the result of key_by (and of name/uid/parallelism on it)
+  std::shared_ptr<const json::Value> keys;
+  std::shared_ptr<const json::Value> window;
 };
 
 // Finds uses of the job function's locals inside a user function expression.
@@ -421,7 +429,7 @@ class JobReader {
       }
     }
     if (depth == 0) {
-      diags_.Error(Loc(arg), what + " must be a string literal or a constant: dfc reads the job "
+      diags_.Error(Loc(arg->getBeginLoc()), what + " must be a string literal or a constant: dfc reads the job "
                                     "graph from the source without running it");
     } else {
       diags_.Error(Loc(arg), what + " must be initialized with a string literal");
@@ -434,7 +442,7 @@ class JobReader {
     if (!arg->isValueDependent() && arg->EvaluateAsInt(r, ctx_) && !r.HasSideEffects) {
       return r.Val.getInt().getExtValue();
     }
-    diags_.Error(Loc(arg), what + " must be an integer constant: dfc reads the job graph from the "
+    diags_.Error(Loc(arg->getBeginLoc()), what + " must be an integer constant: dfc reads the job graph from the "
                                   "source without running it");
     return std::nullopt;
   }
@@ -455,13 +463,204 @@ class JobReader {
       }
       if (r.Val.isFloat()) return dsl::MakeDouble(r.Val.getFloat().convertToDouble(), loc);
     }
-    diags_.Error(Loc(arg), what + " must be a literal or a constant (string, number or bool): dfc "
+    diags_.Error(Loc(arg->getBeginLoc()), what + " must be a literal or a constant (string, number or bool): dfc "
                                   "reads the job graph from the source without running it");
     return nullptr;
   }
 
   static std::unique_ptr<json::Value> MakeStr(const std::string& s, const SourceLoc& loc) {
     return dsl::MakeString(s, loc);
+  }
+
+  // ---- parameter objects: WatermarkStrategy, window assigners, dfc::gen field generators ----
+  // Each factory or method sets keys of one JSON object: a fixed key/value (e.g. the window type)
+  // and one key per argument written (an omitted argument leaves its key absent, as in job.json).
+  enum class SpecArgKind { kString, kLiteral, kColumn };
+  struct SpecArgDesc {
+    const char* key;
+    SpecArgKind kind;
+  };
+  struct SpecFn {
+    const char* qualified_name;
+    const char* fixed_key;    // nullptr: none
+    const char* fixed_value;
+    std::vector<SpecArgDesc> args;  // in parameter order; a call may pass fewer
+  };
+
+  static const SpecFn* FindSpecFn(const std::string& qualified_name) {
+    using K = SpecArgKind;
+    static const std::vector<SpecFn> kFns = {
+        {"dfc::WatermarkStrategy::for_bounded_out_of_orderness", nullptr, nullptr,
+         {{"max_out_of_orderness", K::kString}}},
+        {"dfc::WatermarkStrategy::for_monotonous_timestamps", nullptr, nullptr, {}},
+        {"dfc::WatermarkStrategy::with_timestamp_column", nullptr, nullptr, {{"column", K::kColumn}}},
+        {"dfc::WatermarkStrategy::emit_periodic", "emit", "periodic", {}},
+        {"dfc::WatermarkStrategy::emit_per_record", "emit", "per_record", {}},
+        {"dfc::TumblingEventTimeWindows::of", "type", "tumbling",
+         {{"size", K::kString}, {"offset", K::kString}}},
+        {"dfc::SlidingEventTimeWindows::of", "type", "sliding",
+         {{"size", K::kString}, {"slide", K::kString}, {"offset", K::kString}}},
+        {"dfc::gen::sequence", "kind", "sequence", {{"start", K::kLiteral}, {"step", K::kLiteral}}},
+        {"dfc::gen::random", "kind", "random", {{"min", K::kLiteral}, {"max", K::kLiteral}}},
+        {"dfc::gen::random_string", "kind", "random", {{"length", K::kLiteral}}},
+    };
+    for (const SpecFn& f : kFns) {
+      if (qualified_name == f.qualified_name) return &f;
+    }
+    return nullptr;
+  }
+
+  // The order keys are written in (docs/JOB_FORMAT.md), whatever order the calls came in.
+  static int SpecKeyRank(const std::string& key) {
+    static const char* const kOrder[] = {"kind", "type", "column", "size", "slide", "offset",
+                                         "max_out_of_orderness", "emit", "start", "step", "min",
+                                         "max", "length"};
+    for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
+      if (key == kOrder[i]) return i;
+    }
+    return 1000;
+  }
+
+  void SetSpecKey(json::Value& object, const std::string& key, const SourceLoc& loc,
+                  std::unique_ptr<json::Value> value, const std::string& what) {
+    if (!value) return;
+    if (object.GetMember(key)) {
+      diags_.Error(loc, "'" + key + "' is already set in " + what);
+      return;
+    }
+    dsl::AddMember(object, key, loc, std::move(value));
+  }
+
+  // `arg` as the JSON object it describes; nullptr after reporting an error.
+  std::unique_ptr<json::Value> SpecArg(const clang::Expr* arg, const std::string& what, int depth = 0) {
+    const clang::Expr* e = Strip(arg);
+    while (const auto* ce = dyn_cast<clang::CXXConstructExpr>(e)) {
+      if (ce->getNumArgs() != 1 || !ce->getConstructor()->isCopyOrMoveConstructor()) break;
+      e = Strip(ce->getArg(0));
+    }
+    if (const auto* dre = dyn_cast<clang::DeclRefExpr>(e); dre && depth < 8) {
+      const auto* vd = dyn_cast<clang::VarDecl>(dre->getDecl());
+      const clang::Expr* init = vd ? vd->getAnyInitializer() : nullptr;
+      if (init && (vd->isConstexpr() || vd->getType().isConstQualified())) {
+        return SpecArg(init, what, depth + 1);
+      }
+      diags_.Error(Loc(e), what + " must be written in the call or kept in a const variable: dfc "
+                                  "reads the job graph from the source without running it");
+      return nullptr;
+    }
+    const auto* call = dyn_cast<clang::CallExpr>(e);
+    const clang::FunctionDecl* fd = call ? call->getDirectCallee() : nullptr;
+    const SpecFn* fn = fd ? FindSpecFn(fd->getQualifiedNameAsString()) : nullptr;
+    if (!fn) {
+      diags_.Error(Loc(e), what + " must be built with dfc's calls in the argument (e.g. "
+                                  "dfc::TumblingEventTimeWindows::of(\"10s\")): dfc reads the job "
+                                  "graph from the source without running it");
+      return nullptr;
+    }
+    std::unique_ptr<json::Value> object;
+    if (const auto* mc = dyn_cast<clang::CXXMemberCallExpr>(call)) {
+      object = SpecArg(mc->getImplicitObjectArgument(), what, depth + 1);
+      if (!object) return nullptr;
+    } else {
+      object = dsl::MakeObject(Loc(call->getBeginLoc()));
+    }
+    const SourceLoc at = Loc(call);
+    if (fn->fixed_key) SetSpecKey(*object, fn->fixed_key, at, MakeStr(fn->fixed_value, at), what);
+    for (unsigned i = 0; i < call->getNumArgs() && i < fn->args.size(); ++i) {
+      const clang::Expr* a = call->getArg(i);
+      if (isa<clang::CXXDefaultArgExpr>(a)) continue;
+      const SpecArgDesc& d = fn->args[i];
+      std::unique_ptr<json::Value> v;
+      if (d.kind == SpecArgKind::kLiteral) {
+        v = LiteralArg(a, "'" + std::string(d.key) + "'");
+      } else if (d.kind == SpecArgKind::kColumn) {
+        v = KeyField(a);
+      } else if (auto str = StrArg(a, "'" + std::string(d.key) + "'")) {
+        v = MakeStr(str->first, str->second);
+      }
+      if (!v) return nullptr;
+      SourceLoc loc = v->loc;
+      SetSpecKey(*object, d.key, loc, std::move(v), what);
+    }
+    if (depth == 0) {
+      std::stable_sort(object->members.begin(), object->members.end(),
+                       [](const json::Member& a, const json::Member& b) {
+                         return SpecKeyRank(a.key) < SpecKeyRank(b.key);
+                       });
+    }
+    return object;
+  }
+
+  std::shared_ptr<const json::Value> SharedSpec(const clang::Expr* arg, const std::string& what) {
+    return std::shared_ptr<const json::Value>(SpecArg(arg, what).release());
+  }
+
+  // datagen .field(column, generator): one member of the source's "fields" object.
+  void AddField(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    if (node < 0) return;
+    std::unique_ptr<json::Value> column = KeyField(call->getArg(0));
+    std::unique_ptr<json::Value> generator = SpecArg(call->getArg(1), "the field generator");
+    if (!column || !generator) return;
+    json::Value* fields = doc_.MutableParam(node, "fields");
+    if (!fields) {
+      Set(node, "fields", at, dsl::MakeObject(at));
+      fields = doc_.MutableParam(node, "fields");
+    }
+    if (fields->GetMember(column->str)) {
+      diags_.Error(column->loc, "the generator of column '" + column->str + "' is already set");
+      return;
+    }
+    dsl::AddMember(*fields, column->str, column->loc, std::move(generator));
+  }
+
+  // One value of a `values` row: a string, number or bool constant of the field's type.
+  std::unique_ptr<json::Value> RowValue(const clang::Expr* init, const std::string& sql_type) {
+    const clang::Expr* e = Strip(init);
+    if (const auto* di = dyn_cast<clang::CXXDefaultInitExpr>(e)) {
+      init = di->getExpr();
+      e = Strip(init);
+    }
+    const SourceLoc loc = Loc(e->getBeginLoc());
+    if (sql_type == "STRING") {
+      if (isa<clang::ImplicitValueInitExpr>(e)) return MakeStr("", loc);
+      if (const auto* ce = dyn_cast<clang::CXXConstructExpr>(e)) {
+        if (ce->getNumArgs() == 0 || isa<clang::CXXDefaultArgExpr>(ce->getArg(0))) return MakeStr("", loc);
+        e = ce->getArg(0);
+      }
+      auto s = StrArg(e, "a STRING value");
+      return s ? MakeStr(s->first, s->second) : nullptr;
+    }
+    return LiteralArg(init, "a " + sql_type + " value");
+  }
+
+  // values({{...}, {...}}): each row as a JSON array in the row type's field order.
+  void SetRows(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    const clang::CXXRecordDecl* rd = RowOf(call->getType());
+    if (node < 0 || !rd) return;
+    if (rd->hasDefinition()) rd = rd->getDefinition();
+    std::vector<std::string> types;
+    for (const clang::FieldDecl* f : rd->fields()) types.push_back(SqlType(f->getType()));
+    const clang::InitListExpr* list = BracedList(call->getArg(0), "{{1, \"a\"}, {2, \"b\"}}");
+    if (!list) return;
+    auto rows = dsl::MakeArray(Loc(list->getBeginLoc()));
+    for (const clang::Expr* item : list->inits()) {
+      const clang::Expr* e = Strip(item);
+      if (const auto* fc = dyn_cast<clang::CXXFunctionalCastExpr>(e)) e = Strip(fc->getSubExpr());
+      const auto* row = dyn_cast<clang::InitListExpr>(e);
+      if (!row || row->getNumInits() != types.size()) {
+        diags_.Error(Loc(item), "write each row as a braced list of constants, one per field of '" +
+                                    rd->getNameAsString() + "'");
+        return;
+      }
+      auto values = dsl::MakeArray(Loc(row->getBeginLoc()));
+      for (unsigned i = 0; i < types.size(); ++i) {
+        auto v = RowValue(row->getInit(i), types[i]);
+        if (!v) return;
+        values->items.push_back(std::move(v));
+      }
+      rows->items.push_back(std::move(values));
+    }
+    Set(node, "rows", at, std::move(rows));
   }
 
   // ---- nodes ----
@@ -574,20 +773,7 @@ class JobReader {
   void SetKey(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
     std::vector<std::unique_ptr<json::Value>> keys;
     for (unsigned i = 1; i < call->getNumArgs(); ++i) {
-      const clang::Expr* e = Strip(call->getArg(i));
-      if (const auto* uo = dyn_cast<clang::UnaryOperator>(e); uo && uo->getOpcode() == clang::UO_AddrOf) {
-        if (const auto* dre = dyn_cast<clang::DeclRefExpr>(Strip(uo->getSubExpr()))) {
-          if (const auto* fd = dyn_cast<clang::FieldDecl>(dre->getDecl())) {
-            keys.push_back(MakeStr(fd->getNameAsString(), Loc(dre->getLocation())));
-            continue;
-          }
-        }
-      }
-      if (e->getType()->isMemberPointerType()) {
-        diags_.Error(Loc(e), "write key fields as &Row::field or \"field\"");
-        continue;
-      }
-      if (auto s = StrArg(e, "a key field")) keys.push_back(MakeStr(s->first, s->second));
+      if (auto k = KeyField(call->getArg(i))) keys.push_back(std::move(k));
     }
     if (keys.empty()) return;
     if (keys.size() == 1) {
@@ -599,23 +785,114 @@ class JobReader {
     }
   }
 
-  void SetColumns(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
-    if (node < 0 || !ArgCount(call, 2)) return;
-    const clang::Expr* e = Strip(call->getArg(1));
+  // The braced list behind an std::initializer_list argument; nullptr (reported) otherwise.
+  const clang::InitListExpr* BracedList(const clang::Expr* arg, const std::string& example) {
+    const clang::Expr* e = Strip(arg);
     if (const auto* ce = dyn_cast<clang::CXXConstructExpr>(e); ce && ce->getNumArgs() == 1) {
       e = Strip(ce->getArg(0));
     }
     if (const auto* il = dyn_cast<clang::CXXStdInitializerListExpr>(e)) e = Strip(il->getSubExpr());
     const auto* init = dyn_cast<clang::InitListExpr>(e);
     if (!init) {
-      diags_.Error(Loc(e), "write the columns as a braced list of strings: {\"a\", \"b AS c\"}");
-      return;
+      diags_.Error(Loc(e), "write this as a braced list in the call: " + example +
+                               " (dfc reads the job graph from the source without running it)");
     }
+    return init;
+  }
+
+  // A braced list of string constants as a JSON array.
+  std::unique_ptr<json::Value> StringList(const clang::Expr* arg, const std::string& what,
+                                          const std::string& example) {
+    const clang::InitListExpr* init = BracedList(arg, example);
+    if (!init) return nullptr;
     auto list = dsl::MakeArray(Loc(init->getBeginLoc()));
     for (const clang::Expr* item : init->inits()) {
-      if (auto s = StrArg(item, "a column")) list->items.push_back(MakeStr(s->first, s->second));
+      if (auto s = StrArg(item, what)) list->items.push_back(MakeStr(s->first, s->second));
     }
-    Set(node, "columns", at, std::move(list));
+    return list;
+  }
+
+  void SetColumns(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    if (node < 0 || !ArgCount(call, 2)) return;
+    Set(node, "columns", at, StringList(call->getArg(1), "a column", "{\"a\", \"b AS c\"}"));
+  }
+
+  // add_columns / drop_columns / rename_columns: argument `arg` of the call.
+  void SetSelectParam(int node, const std::string& method, const clang::CXXMemberCallExpr* call,
+                      unsigned arg, const SourceLoc& at) {
+    if (node < 0 || !ArgCount(call, arg + 1)) return;
+    if (method == "add_columns") {
+      Set(node, "add", at, StringList(call->getArg(arg), "a column", "{\"price * 2 AS price\"}"));
+    } else if (method == "drop_columns") {
+      Set(node, "drop", at, StringList(call->getArg(arg), "a column", "{\"channel\"}"));
+    } else {
+      const clang::InitListExpr* init = BracedList(call->getArg(arg), "{{\"old\", \"new\"}}");
+      if (!init) return;
+      auto object = dsl::MakeObject(Loc(init->getBeginLoc()));
+      for (const clang::Expr* item : init->inits()) {
+        const auto* pair = dyn_cast<clang::InitListExpr>(Strip(item));
+        if (!pair || pair->getNumInits() != 2) {
+          diags_.Error(Loc(item), "write each rename as {\"old\", \"new\"}");
+          continue;
+        }
+        auto from = StrArg(pair->getInit(0), "a column name");
+        auto to = StrArg(pair->getInit(1), "a new column name");
+        if (!from || !to) continue;
+        if (object->GetMember(from->first)) {
+          diags_.Error(from->second, "column '" + from->first + "' is renamed twice");
+          continue;
+        }
+        dsl::AddMember(*object, from->first, from->second, MakeStr(to->first, to->second));
+      }
+      Set(node, "rename", at, std::move(object));
+    }
+  }
+
+  // The name of the builder class of a type (DataStream, KeySelection...).
+  static std::string StreamClassOf(clang::QualType t) {
+    const auto* rd = t.getNonReferenceType()->getAsCXXRecordDecl();
+    return rd && rd->getIdentifier() ? rd->getName().str() : "";
+  }
+
+  // A key field argument: &Row::field or a string constant.
+  std::unique_ptr<json::Value> KeyField(const clang::Expr* arg) {
+    const clang::Expr* e = Strip(arg);
+    if (const auto* uo = dyn_cast<clang::UnaryOperator>(e); uo && uo->getOpcode() == clang::UO_AddrOf) {
+      if (const auto* dre = dyn_cast<clang::DeclRefExpr>(Strip(uo->getSubExpr()))) {
+        if (const auto* fd = dyn_cast<clang::FieldDecl>(dre->getDecl())) {
+          return MakeStr(fd->getNameAsString(), Loc(dre->getLocation()));
+        }
+      }
+    }
+    if (e->getType()->isMemberPointerType()) {
+      diags_.Error(Loc(e), "write key fields as &Row::field or \"field\"");
+      return nullptr;
+    }
+    if (auto s = StrArg(e, "a key field")) return MakeStr(s->first, s->second);
+    return nullptr;
+  }
+
+  // The keys of key_by without an id, from argument `first` on: member pointers or one braced
+  // list of names. Always a JSON array (window_aggregate's "key").
+  std::shared_ptr<const json::Value> KeyList(const clang::CXXMemberCallExpr* call, unsigned first,
+                                             const SourceLoc& at) {
+    auto list = dsl::MakeArray(at);
+    bool ok = true;
+    for (unsigned i = first; i < call->getNumArgs(); ++i) {
+      const clang::Expr* e = Strip(call->getArg(i));
+      if (!e->getType()->isMemberPointerType() && !e->getType()->isPointerType() &&
+          !e->getType()->isArrayType()) {
+        const clang::InitListExpr* init = BracedList(call->getArg(i), "{\"auction\", \"bidder\"}");
+        if (!init) return nullptr;
+        for (const clang::Expr* item : init->inits()) {
+          if (auto k = KeyField(item)) list->items.push_back(std::move(k)); else ok = false;
+        }
+        continue;
+      }
+      if (auto k = KeyField(e)) list->items.push_back(std::move(k)); else ok = false;
+    }
+    if (!ok || list->items.empty()) return nullptr;
+    return std::shared_ptr<const json::Value>(list.release());
   }
 
   Handle EvalCall(const clang::CXXMemberCallExpr* call) {
@@ -630,6 +907,8 @@ class JobReader {
       case Handle::Kind::kJob: return JobCall(call, name, at);
       case Handle::Kind::kStream: return StreamCall(call, self, name, cls, at);
       case Handle::Kind::kSink: return SinkCall(call, self, name, at);
+      case Handle::Kind::kKeys:
+      case Handle::Kind::kWindowed: return WindowCall(call, self, name, at);
       case Handle::Kind::kNone: break;
     }
     return {};
@@ -653,6 +932,25 @@ class JobReader {
       }
       return job;
     }
+    if (name == "max_parallelism" && ArgCount(call, 1)) {
+      if (auto n = IntArg(call->getArg(0), "the maximum parallelism")) {
+        if (!doc_.AddConfig("pipeline.max-parallelism", at, dsl::MakeInt(*n, Loc(call->getArg(0))))) {
+          diags_.Error(at, "config key 'pipeline.max-parallelism' is set twice");
+        }
+      }
+      return job;
+    }
+    static const std::pair<const char*, const char*> kDependencies[] = {
+        {"add_source_file", "sources"}, {"add_include_dir", "include_dirs"},
+        {"add_library", "libraries"}, {"add_pkg_config", "pkg_config"}};
+    for (const auto& [method, list] : kDependencies) {
+      if (name == method && ArgCount(call, 1)) {
+        if (auto v = StrArg(call->getArg(0), "a dependency")) {
+          doc_.AddDependency(list, at, MakeStr(v->first, v->second));
+        }
+        return job;
+      }
+    }
     if (name == "source") {
       int node = NewNode(call, "source");
       if (node < 0) return {};
@@ -673,16 +971,36 @@ class JobReader {
       if (name == "file" && ArgCount(call, 1)) {
         if (auto p = StrArg(call->getArg(0), "the path")) Set(node, "path", at, MakeStr(p->first, p->second));
       }
+      if (name == "values" && call->getNumArgs() == 1) SetRows(node, call, at);
       return true;
     }
-    if (name == "format" || name == "delimiter" || name == "on_error" || name == "watermark") {
+    if (name == "nexmark") {
+      Set(node, "connector", at, MakeStr(name, at));
+      if (call->getNumArgs() == 1) {
+        if (auto st = StrArg(call->getArg(0), "the nexmark stream")) {
+          Set(node, "stream", st->second, MakeStr(st->first, st->second));
+        }
+      }
+      return true;
+    }
+    if (name == "format" || name == "delimiter" || name == "on_error" ||
+        name == "dead_letter_path") {
       if (ArgCount(call, 1)) {
         if (auto s = StrArg(call->getArg(0), "'" + name + "'")) Set(node, name, at, MakeStr(s->first, s->second));
       }
       return true;
     }
-    if (name == "count" || name == "rate") {
+    if (name == "count" || name == "rate" || name == "events" || name == "events_per_second" ||
+        name == "watermark_delay_ms") {
       if (ArgCount(call, 1)) Set(node, name, at, LiteralArg(call->getArg(0), "'" + name + "'"));
+      return true;
+    }
+    if (name == "watermark" && ArgCount(call, 1)) {
+      Set(node, name, at, SpecArg(call->getArg(0), "the watermark strategy"));
+      return true;
+    }
+    if (name == "field" && ArgCount(call, 2)) {
+      AddField(node, call, at);
       return true;
     }
     if (name == "param" && ArgCount(call, 2)) {
@@ -706,6 +1024,10 @@ class JobReader {
       }
       return true;
     }
+    if (name == "start_new_chain") {
+      Set(node, "chaining", at, dsl::MakeBool(false, at));
+      return true;
+    }
     return false;
   }
 
@@ -723,11 +1045,45 @@ class JobReader {
           Set(out.node, "where", w->second, MakeStr(w->first, w->second));
         }
       }
-    } else if (name == "select") {
+    } else if (cls == "SelectBuilder" &&
+               (name == "add_columns" || name == "drop_columns" || name == "rename_columns")) {
+      // More parameters of the select node itself (no id argument).
+      out.node = self.node;
+      SetSelectParam(out.node, name, call, 0, at);
+    } else if (name == "select" || name == "add_columns" || name == "drop_columns" ||
+               name == "rename_columns") {
       out.node = NewNode(call, "select");
       SetInput(out.node, self, at);
       if (out.node >= 0) SetType(out.node, call, at);
-      SetColumns(out.node, call, at);
+      if (name == "select") {
+        if (call->getNumArgs() >= 2) SetColumns(out.node, call, at);
+      } else {
+        SetSelectParam(out.node, name, call, 1, at);
+      }
+    } else if (name == "key_by" && cls == "DataStream" &&
+               StreamClassOf(call->getType()) == "KeySelection") {
+      // key_by without an id: the key of a window, not a node.
+      Handle keys{Handle::Kind::kKeys, self.node};
+      keys.keys = KeyList(call, 0, at);
+      if (!keys.keys) return {};
+      return keys;
+    } else if (name == "window") {
+      if (!self.keyed || cls != "KeyedStream") {
+        diags_.Error(at, "window needs a keyed stream: call key_by(...) before window");
+        if (self.node >= 0) {
+          diags_.Note(Loc(call->getImplicitObjectArgument()->getExprLoc()),
+                      "this stream ('" + doc_.NodeId(self.node) + "') is not keyed");
+        }
+        return {};
+      }
+      // On a key_by node: the window keeps the node as its input and takes its key.
+      Handle w{Handle::Kind::kWindowed, self.node};
+      const json::Value* key = self.node >= 0 ? doc_.MutableParam(self.node, "key") : nullptr;
+      if (!key) return {};
+      w.keys = std::shared_ptr<const json::Value>(dsl::Clone(*key).release());
+      if (ArgCount(call, 1)) w.window = SharedSpec(call->getArg(0), "the window assigner");
+      if (!w.window) return {};
+      return w;
     } else if (name == "map" || name == "flat_map") {
       out.node = NewNode(call, name);
       SetInput(out.node, self, at);
@@ -773,6 +1129,30 @@ class JobReader {
     }
     if (out.node < 0) return {};
     return out;
+  }
+
+  // Calls on key_by's key without a node (KeySelection) and on windowed streams.
+  Handle WindowCall(const clang::CXXMemberCallExpr* call, const Handle& self, const std::string& name,
+                    const SourceLoc& at) {
+    if (self.kind == Handle::Kind::kKeys && name == "window" && ArgCount(call, 1)) {
+      Handle w = self;
+      w.kind = Handle::Kind::kWindowed;
+      w.window = SharedSpec(call->getArg(0), "the window assigner");
+      if (!w.window) return {};
+      return w;
+    }
+    if (self.kind == Handle::Kind::kWindowed && name == "aggregate" && ArgCount(call, 2)) {
+      Handle out{Handle::Kind::kStream};
+      out.node = NewNode(call, "window_aggregate");
+      if (out.node < 0) return {};
+      SetInput(out.node, self, at);
+      Set(out.node, "key", self.keys->loc, dsl::Clone(*self.keys));
+      Set(out.node, "window", self.window->loc, dsl::Clone(*self.window));
+      Set(out.node, "aggregates", at, StringList(call->getArg(1), "an aggregate", "{\"COUNT(*) AS n\"}"));
+      return out;
+    }
+    diags_.Error(at, "unsupported: " + name + " here in a job file");
+    return {};
   }
 
   Handle SinkCall(const clang::CXXMemberCallExpr* call, const Handle& self, const std::string& name,

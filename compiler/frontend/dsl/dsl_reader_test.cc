@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "compiler/frontend/dsl/dsl_document.h"
+#include "compiler/frontend/job_reader.h"
 
 namespace dfc::compiler {
 namespace {
@@ -134,6 +136,84 @@ int main() {
   EXPECT_EQ(where.file, "t.cpp");
   EXPECT_EQ(where.line, 6);
   EXPECT_EQ(where.col, 27);
+}
+
+TEST(DslReaderTest, WindowsSelectParamsValuesChainingAndDependencies) {
+  Diagnostics diags;
+  auto doc = Doc(R"cpp(
+#include <dfc/dsl.h>
+struct Bid { int64_t auction; int64_t price; std::string channel; bool ok; double r; dfc::Timestamp ts; };
+const auto kWindow = dfc::TumblingEventTimeWindows::of("1min", "-10s");
+int main() {
+  dfc::Job job("more");
+  job.max_parallelism(64);
+  job.add_source_file("udfs.cc").add_include_dir("include").add_library("m").add_pkg_config("zlib");
+  job.add_library("z");
+  auto bids = job.source<Bid>("bids").values({{1, 10, "web", true, 0.5, 100}, {2, 20, "app", false, 1, 200}})
+                  .watermark(dfc::WatermarkStrategy::for_monotonous_timestamps().with_timestamp_column("ts"));
+  auto gen = job.source<Bid>("gen").datagen().rate(5).field("price", dfc::gen::random(0.5, 2.0))
+                 .field(&Bid::ok, dfc::gen::random());
+  auto nx = job.source<Bid>("nx").nexmark().events_per_second(1000).watermark_delay_ms(10);
+  auto keyed = bids.key_by("by_auction", &Bid::auction);
+  keyed.window(kWindow).aggregate("w1", {"SUM(price) AS total"}).start_new_chain().sink("o1").print();
+  bids.key_by(&Bid::auction, &Bid::channel)
+      .window(dfc::SlidingEventTimeWindows::of("10s", "5s", "1s"))
+      .aggregate("w2", {"COUNT(*) AS n", "AVG(price) AS p"}).sink("o2").print().start_new_chain();
+  auto s = bids.select("s", {"auction", "price"}).add_columns({"price * 2 AS price", "auction % 10 AS b"})
+               .drop_columns({"auction"}).rename_columns({{"b", "bucket"}});
+  auto a = gen.add_columns("a", {"price + 1 AS p1"});
+  auto d = nx.drop_columns("d", {"ok", "r"});
+  auto r = nx.rename_columns("r", {{"ts", "t"}});
+  auto all = bids.select("all");
+  s.sink("o3").blackhole();
+  a.sink("o4").blackhole();
+  d.sink("o5").blackhole();
+  r.sink("o6").blackhole();
+  all.sink("o7").blackhole();
+  return job.execute();
+}
+)cpp", diags);
+  ASSERT_TRUE(doc) << diags.ToString();
+  ASSERT_FALSE(diags.HasErrors()) << diags.ToString();
+  EXPECT_EQ(doc->Get("config")->ToJson(), R"({"pipeline.max-parallelism":64})");
+  EXPECT_EQ(doc->Get("dependencies")->ToJson(),
+            R"({"sources":["udfs.cc"],"include_dirs":["include"],"libraries":["m","z"],"pkg_config":["zlib"]})");
+  EXPECT_EQ(NodeById(*doc, "bids")->ToJson(),
+            R"({"id":"bids","op":"source","type":"Bid","connector":"values",)"
+            R"("rows":[[1,10,"web",true,0.5,100],[2,20,"app",false,1.0,200]],)"
+            R"("watermark":{"column":"ts"}})");
+  EXPECT_EQ(NodeById(*doc, "gen")->ToJson(),
+            R"({"id":"gen","op":"source","type":"Bid","connector":"datagen","rate":5,)"
+            R"("fields":{"price":{"kind":"random","min":0.5,"max":2.0},"ok":{"kind":"random"}}})");
+  EXPECT_EQ(NodeById(*doc, "nx")->ToJson(),
+            R"({"id":"nx","op":"source","type":"Bid","connector":"nexmark",)"
+            R"("events_per_second":1000,"watermark_delay_ms":10})");
+  EXPECT_EQ(NodeById(*doc, "w1")->ToJson(),
+            R"({"id":"w1","op":"window_aggregate","input":"by_auction","chaining":false,"key":"auction",)"
+            R"("window":{"type":"tumbling","size":"1min","offset":"-10s"},"aggregates":["SUM(price) AS total"]})");
+  EXPECT_EQ(NodeById(*doc, "w2")->ToJson(),
+            R"({"id":"w2","op":"window_aggregate","input":"bids","key":["auction","channel"],)"
+            R"("window":{"type":"sliding","size":"10s","slide":"5s","offset":"1s"},)"
+            R"("aggregates":["COUNT(*) AS n","AVG(price) AS p"]})");
+  EXPECT_EQ(NodeById(*doc, "o2")->ToJson(),
+            R"({"id":"o2","op":"sink","input":"w2","chaining":false,"connector":"print"})");
+  EXPECT_EQ(NodeById(*doc, "s")->ToJson(),
+            R"({"id":"s","op":"select","input":"bids","columns":["auction","price"],)"
+            R"("add":["price * 2 AS price","auction % 10 AS b"],"drop":["auction"],"rename":{"b":"bucket"}})");
+  EXPECT_EQ(NodeById(*doc, "a")->ToJson(), R"({"id":"a","op":"select","input":"gen","add":["price + 1 AS p1"]})");
+  EXPECT_EQ(NodeById(*doc, "d")->ToJson(), R"({"id":"d","op":"select","input":"nx","drop":["ok","r"]})");
+  EXPECT_EQ(NodeById(*doc, "r")->ToJson(), R"({"id":"r","op":"select","input":"nx","rename":{"ts":"t"}})");
+  EXPECT_EQ(NodeById(*doc, "all")->ToJson(), R"({"id":"all","op":"select","input":"bids"})");
+
+  // And the whole document lowers: the passes accept what the DSL wrote.
+  auto& members = doc->members;
+  members.erase(std::remove_if(members.begin(), members.end(),
+                               [](const json::Member& m) { return m.key == dsl::kPreludeKey; }),
+                members.end());
+  Diagnostics lower;
+  auto g = ReadJobDocument(std::move(doc), "t.cpp", lower);
+  ASSERT_TRUE(g) << lower.ToString();
+  EXPECT_FALSE(lower.HasErrors()) << lower.ToString();
 }
 
 TEST(DslReaderTest, CompileErrorsStopBeforeLowering) {

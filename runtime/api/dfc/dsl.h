@@ -11,7 +11,9 @@
 //   - row types are plain structs at namespace scope whose fields are bool (BOOLEAN), int32_t (INT),
 //     int64_t (BIGINT), double (DOUBLE), std::string (STRING) or dfc::Timestamp (TIMESTAMP(3));
 //   - user functions come in the three forms Flink documents: a lambda, a plain function, or a
-//     class implementing dfc::MapFunction / dfc::FlatMapFunction / dfc::ReduceFunction.
+//     class implementing dfc::MapFunction / dfc::FlatMapFunction / dfc::ReduceFunction;
+//   - parameter objects (WatermarkStrategy, TumblingEventTimeWindows / SlidingEventTimeWindows,
+//     dfc::gen field generators) are written with dfc's calls in the argument.
 // docs/DSL.md describes the mapping to the JSON job format, one builder call per JSON key.
 //
 // Checks that dfc reports itself with job.cpp locations (e.g. reduce without key_by) are
@@ -75,6 +77,73 @@ class ReduceFunction {
 // the column expressions, so it has no C++ declaration a UDF could name. Use `select<MyRow>(...)`
 // to continue with map / flat_map.
 struct DerivedRow {};
+
+// ---- Values that describe a parameter object of the JSON format ----
+// Each builder call below sets one key of the JSON object it stands for, exactly as written: a key
+// that is not called is absent (the compiler's default applies), as in job.json.
+// Durations are the JSON format's strings: an integer and a unit, "200ms", "5s", "1min", "1h", "1d".
+
+// A source's event-time watermark strategy (JSON: source "watermark" object). Flink's
+// WatermarkStrategy.forBoundedOutOfOrderness(...).withTimestampAssigner(...):
+//   dfc::WatermarkStrategy::for_bounded_out_of_orderness("5s")   // max_out_of_orderness
+//       .with_timestamp_column("date_time")                       // column (or &Row::field)
+//       .emit_per_record()                                        // emit: per_record | periodic
+class WatermarkStrategy {
+ public:
+  static constexpr WatermarkStrategy for_bounded_out_of_orderness(const char* max_out_of_orderness) {
+    return {};
+  }
+  // No bound: timestamps ascend (max_out_of_orderness absent, i.e. "0ms").
+  static constexpr WatermarkStrategy for_monotonous_timestamps() { return {}; }
+  constexpr WatermarkStrategy with_timestamp_column(const char* column) const { return *this; }
+  template <class M, class C>
+  constexpr WatermarkStrategy with_timestamp_column(M C::*column) const {
+    return *this;
+  }
+  constexpr WatermarkStrategy emit_periodic() const { return *this; }    // emit: "periodic"
+  constexpr WatermarkStrategy emit_per_record() const { return *this; }  // emit: "per_record"
+};
+
+// A window assigner (JSON: window_aggregate "window" object); Flink's names.
+class WindowAssigner {};
+class TumblingEventTimeWindows {
+ public:
+  // {"type": "tumbling", "size": size[, "offset": offset]}
+  static constexpr WindowAssigner of(const char* size) { return {}; }
+  static constexpr WindowAssigner of(const char* size, const char* offset) { return {}; }
+};
+class SlidingEventTimeWindows {
+ public:
+  // {"type": "sliding", "size": size, "slide": slide[, "offset": offset]}
+  static constexpr WindowAssigner of(const char* size, const char* slide) { return {}; }
+  static constexpr WindowAssigner of(const char* size, const char* slide, const char* offset) {
+    return {};
+  }
+};
+
+// How a datagen source generates one column (JSON: an entry of source "fields").
+namespace gen {
+class FieldGenerator {};
+// {"kind": "sequence", "start": start[, "step": step]}: row i gets start + i * step.
+constexpr FieldGenerator sequence(std::int64_t start) { return {}; }
+constexpr FieldGenerator sequence(std::int64_t start, std::int64_t step) { return {}; }
+// {"kind": "random"}: uniform in the column type's default range.
+constexpr FieldGenerator random() { return {}; }
+// {"kind": "random", "min": min, "max": max} (integers or doubles, as written).
+template <class A, class B>
+  requires(std::is_arithmetic_v<A> && std::is_arithmetic_v<B>)
+constexpr FieldGenerator random(A min, B max) {
+  return {};
+}
+// {"kind": "random", "length": length}: a random string.
+constexpr FieldGenerator random_string(std::int64_t length) { return {}; }
+}  // namespace gen
+
+// One entry of select's "rename" object: {"old name", "new name"}.
+struct Rename {
+  const char* from;
+  const char* to;
+};
 
 namespace dsl_internal {
 
@@ -147,6 +216,12 @@ class Job;
 template <class T>
 class KeyedStream;
 template <class T>
+class KeySelection;
+template <class T>
+class WindowedStream;
+template <class T>
+class SelectBuilder;
+template <class T>
 class SinkBuilder;
 
 // A stream of rows of type T: the output of one node. Every transformation takes the new node's
@@ -160,6 +235,8 @@ class DataStream {
   DataStream name(const char* display_name) const { return *this; }
   DataStream uid(const char* operator_uid) const { return *this; }
   DataStream parallelism(int n) const { return *this; }
+  // Does not chain with its input (JSON: "chaining": false; Flink: startNewChain()).
+  DataStream start_new_chain() const { return *this; }
 
   // ---- transformations ----
   // SQL filter (JSON: op filter, where): keeps rows for which `where` is true.
@@ -167,10 +244,20 @@ class DataStream {
 
   // SQL projection (JSON: op select, columns): "a", "CAST(price * 0.9 AS BIGINT) AS p".
   // The result's fields are derived by dfc; name a struct as Out to declare them (JSON: type).
+  // Add / drop / rename columns on the returned builder (JSON: add, drop, rename).
   template <class Out = DerivedRow>
-  DataStream<Out> select(const char* id, std::initializer_list<const char*> columns) const {
-    return DataStream<Out>(job_);
-  }
+  SelectBuilder<Out> select(const char* id, std::initializer_list<const char*> columns) const;
+  // Every input column, then add_columns / drop_columns / rename_columns on the builder.
+  template <class Out = DerivedRow>
+  SelectBuilder<Out> select(const char* id) const;
+  // Shorthands for a select node with only add / drop / rename (Flink Table API: addColumns,
+  // dropColumns, renameColumns): `expr AS name` replaces the column of that name or appends.
+  template <class Out = DerivedRow>
+  SelectBuilder<Out> add_columns(const char* id, std::initializer_list<const char*> columns) const;
+  template <class Out = DerivedRow>
+  SelectBuilder<Out> drop_columns(const char* id, std::initializer_list<const char*> columns) const;
+  template <class Out = DerivedRow>
+  SelectBuilder<Out> rename_columns(const char* id, std::initializer_list<Rename> renames) const;
 
   // One row to one row (JSON: op map, fn, type). Out is deduced from the UDF's return type.
   template <class Out = void, class F>
@@ -195,6 +282,23 @@ class DataStream {
   template <class... K>
     requires(sizeof...(K) > 0 && (dsl_internal::KeyField<K, T> && ...))
   KeyedStream<T> key_by(const char* id, K... keys) const;
+
+  // The key of a window, without a key_by node (window_aggregate partitions its input itself;
+  // JSON: its "key"): key_by(&Bid::auction), key_by({"auction", "bidder"}). Then .window(...).
+  template <class M, class... K>
+    requires(dsl_internal::KeyField<M T::*, T> && (dsl_internal::KeyField<K, T> && ...))
+  KeySelection<T> key_by(M T::*key, K... more) const;
+  KeySelection<T> key_by(std::initializer_list<const char*> keys) const;
+
+  // Windows need a key: key_by(...).window(...). dfc reports this misuse with the job file's
+  // location; plain compilers see the static_assert.
+  template <class W>
+  WindowedStream<T> window(W assigner) const {
+#ifndef DFC_DSL_PARSER
+    static_assert(dsl_internal::kAlwaysFalse<W>, "window needs a keyed stream: call key_by(...) first");
+#endif
+    return WindowedStream<T>(job_);
+  }
 
   // Rolling reduce: only on a keyed stream (KeyedStream::reduce). dfc reports this misuse with
   // the job file's location; plain compilers see the static_assert.
@@ -229,6 +333,11 @@ class KeyedStream : public DataStream<T> {
   KeyedStream name(const char* display_name) const { return *this; }
   KeyedStream uid(const char* operator_uid) const { return *this; }
   KeyedStream parallelism(int n) const { return *this; }
+  KeyedStream start_new_chain() const { return *this; }
+
+  // Event-time windows over this key (JSON: window_aggregate with input = this key_by node and
+  // its key). See KeySelection for windows without a key_by node.
+  WindowedStream<T> window(WindowAssigner assigner) const { return WindowedStream<T>(this->job_); }
 
   // Rolling reduce per key (JSON: op reduce, fn): fn(acc, value) -> T, emitted on every input.
   template <class F>
@@ -245,6 +354,87 @@ KeyedStream<T> DataStream<T>::key_by(const char* id, K... keys) const {
   return KeyedStream<T>(job_);
 }
 
+// key_by without an id: not a node, only the key of the window that follows.
+template <class T>
+class KeySelection {
+ public:
+  explicit KeySelection(Job* job) : job_(job) {}
+  WindowedStream<T> window(WindowAssigner assigner) const { return WindowedStream<T>(job_); }
+
+ private:
+  Job* job_;
+};
+
+template <class T>
+template <class M, class... K>
+  requires(dsl_internal::KeyField<M T::*, T> && (dsl_internal::KeyField<K, T> && ...))
+KeySelection<T> DataStream<T>::key_by(M T::*key, K... more) const {
+  return KeySelection<T>(job_);
+}
+
+template <class T>
+KeySelection<T> DataStream<T>::key_by(std::initializer_list<const char*> keys) const {
+  return KeySelection<T>(job_);
+}
+
+// A keyed stream with a window assigner: aggregate it.
+template <class T>
+class WindowedStream {
+ public:
+  explicit WindowedStream(Job* job) : job_(job) {}
+  // Per key and window, SQL aggregates (JSON: op window_aggregate, key, window, aggregates):
+  // "COUNT(*) AS bids", "MAX(price) AS top_price". Output: the key columns, window_start,
+  // window_end, then the aggregates (a row type dfc derives and names after the node id).
+  DataStream<DerivedRow> aggregate(const char* id, std::initializer_list<const char*> aggregates) const {
+    return DataStream<DerivedRow>(job_);
+  }
+
+ private:
+  Job* job_;
+};
+
+// A select node (JSON: op select): more of its parameters.
+template <class T>
+class SelectBuilder : public DataStream<T> {
+ public:
+  using DataStream<T>::DataStream;
+  using DataStream<T>::add_columns;
+  using DataStream<T>::drop_columns;
+  using DataStream<T>::rename_columns;
+  // JSON add: `expr AS name`, replacing the column of that name in place, else appended.
+  SelectBuilder add_columns(std::initializer_list<const char*> columns) const { return *this; }
+  // JSON drop: column names.
+  SelectBuilder drop_columns(std::initializer_list<const char*> columns) const { return *this; }
+  // JSON rename: {{"old", "new"}, ...}.
+  SelectBuilder rename_columns(std::initializer_list<Rename> renames) const { return *this; }
+};
+
+template <class T>
+template <class Out>
+SelectBuilder<Out> DataStream<T>::select(const char* id, std::initializer_list<const char*> columns) const {
+  return SelectBuilder<Out>(job_);
+}
+template <class T>
+template <class Out>
+SelectBuilder<Out> DataStream<T>::select(const char* id) const {
+  return SelectBuilder<Out>(job_);
+}
+template <class T>
+template <class Out>
+SelectBuilder<Out> DataStream<T>::add_columns(const char* id, std::initializer_list<const char*> columns) const {
+  return SelectBuilder<Out>(job_);
+}
+template <class T>
+template <class Out>
+SelectBuilder<Out> DataStream<T>::drop_columns(const char* id, std::initializer_list<const char*> columns) const {
+  return SelectBuilder<Out>(job_);
+}
+template <class T>
+template <class Out>
+SelectBuilder<Out> DataStream<T>::rename_columns(const char* id, std::initializer_list<Rename> renames) const {
+  return SelectBuilder<Out>(job_);
+}
+
 // A source node (JSON: op source, type T): choose the connector and its parameters, then use it as
 // a DataStream<T>.
 template <class T>
@@ -253,14 +443,36 @@ class SourceBuilder : public DataStream<T> {
   using DataStream<T>::DataStream;
 
   SourceBuilder file(const char* path) const { return *this; }     // connector file, path
-  SourceBuilder datagen() const { return *this; }                  // connector datagen
-  SourceBuilder values() const { return *this; }                   // connector values
   SourceBuilder format(const char* format) const { return *this; } // text | csv | jsonl
   SourceBuilder delimiter(const char* delimiter) const { return *this; }
-  SourceBuilder on_error(const char* policy) const { return *this; }
+  SourceBuilder on_error(const char* policy) const { return *this; } // fail | skip | dead_letter
+  SourceBuilder dead_letter_path(const char* path) const { return *this; }
+
+  SourceBuilder datagen() const { return *this; }                  // connector datagen
   SourceBuilder count(std::int64_t rows) const { return *this; }   // datagen: rows to generate
-  SourceBuilder rate(double rows_per_second) const { return *this; }
-  SourceBuilder watermark(const char* expression) const { return *this; }
+  SourceBuilder rate(std::int64_t rows_per_second) const { return *this; }
+  // datagen: how one column is generated (JSON: fields.<column>), e.g.
+  // .field("price", dfc::gen::random(1, 10000)) or .field(&Bid::bidder, dfc::gen::sequence(1)).
+  SourceBuilder field(const char* column, gen::FieldGenerator generator) const { return *this; }
+  template <class M>
+  SourceBuilder field(M T::*column, gen::FieldGenerator generator) const {
+    return *this;
+  }
+
+  // connector values (JSON: rows, one array per row, in the row type's field order):
+  // .values({{1, "a"}, {2, "b"}}). Non-parallel.
+  SourceBuilder values() const { return *this; }
+  SourceBuilder values(std::initializer_list<T> rows) const { return *this; }
+
+  // connector nexmark (JSON: stream bid | auction | person | all; default bid).
+  SourceBuilder nexmark() const { return *this; }
+  SourceBuilder nexmark(const char* stream) const { return *this; }
+  SourceBuilder events(std::int64_t events) const { return *this; }
+  SourceBuilder events_per_second(std::int64_t events_per_second) const { return *this; }
+  SourceBuilder watermark_delay_ms(std::int64_t delay_ms) const { return *this; }
+
+  // Event time (JSON: watermark): see WatermarkStrategy.
+  SourceBuilder watermark(WatermarkStrategy strategy) const { return *this; }
   // Any other source parameter of the JSON format, by key (a literal string, number or bool).
   template <class V>
   SourceBuilder param(const char* key, V value) const {
@@ -280,6 +492,7 @@ class SinkBuilder {
   SinkBuilder name(const char* display_name) const { return *this; }
   SinkBuilder uid(const char* operator_uid) const { return *this; }
   SinkBuilder parallelism(int n) const { return *this; }
+  SinkBuilder start_new_chain() const { return *this; }
   template <class V>
   SinkBuilder param(const char* key, V value) const {
     return *this;
@@ -310,6 +523,15 @@ class Job {
   }
   // Shorthand for config("parallelism.default", n) (Flink: env.setParallelism).
   Job& parallelism(int n) { return *this; }
+  // Shorthand for config("pipeline.max-parallelism", n) (Flink: env.setMaxParallelism).
+  Job& max_parallelism(int n) { return *this; }
+
+  // Extra files of the job (JSON: dependencies): C++ sources compiled in, include directories,
+  // libraries to link, pkg-config packages. Paths are relative to job.cpp.
+  Job& add_source_file(const char* path) { return *this; }
+  Job& add_include_dir(const char* dir) { return *this; }
+  Job& add_library(const char* name) { return *this; }
+  Job& add_pkg_config(const char* package) { return *this; }
 
   // A source of rows of type T; choose the connector on the returned builder.
   template <class T>

@@ -15,24 +15,34 @@ def squeeze(code):
     return re.sub(r" ?([^\w\s]) ?", r"\1", code)
 
 
-def main():
-    mask_fn = "--mask-fn" in sys.argv
-    path = [a for a in sys.argv[1:] if not a.startswith("--")][0]
-    for line in open(path, encoding="utf-8"):
+def normalize(lines, mask_fn=False):
+    """The normalized lines of an IR printout (an iterable of lines, newlines stripped or not)."""
+    out = []
+    for line in lines:
         line = line.rstrip("\n")
         m = re.match(r"^(\s*)params: (\{.*\})$", line)
         if m:
             params = json.loads(m.group(2))
             if "fn" in params:
                 params["fn"] = "<fn>" if mask_fn else squeeze(params["fn"])
-            print(m.group(1) + "params: " + json.dumps(params, sort_keys=True))
+            out.append(m.group(1) + "params: " + json.dumps(params, sort_keys=True))
             continue
         m = re.match(r"^(\s*)fn: (inline|named) (\".*\")$", line)
         if m:
             code = "<fn>" if mask_fn else squeeze(json.loads(m.group(3)))
-            print(m.group(1) + "fn: " + json.dumps(code))
+            out.append(m.group(1) + "fn: " + json.dumps(code))
             continue
-        print(line)
+        out.append(line)
+    return out
 
 
-main()
+def main():
+    mask_fn = "--mask-fn" in sys.argv
+    path = [a for a in sys.argv[1:] if not a.startswith("--")][0]
+    with open(path, encoding="utf-8") as f:
+        for line in normalize(f, mask_fn):
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
