@@ -1067,9 +1067,16 @@ class JobReader {
       keys.keys = KeyList(call, 0, at);
       if (!keys.keys) return {};
       return keys;
+    } else if (name == "window_all") {
+      // A window over the whole stream: window_aggregate without "key".
+      Handle w{Handle::Kind::kWindowed, self.node};
+      if (ArgCount(call, 1)) w.window = SharedSpec(call->getArg(0), "the window assigner");
+      if (!w.window) return {};
+      return w;
     } else if (name == "window") {
       if (!self.keyed || cls != "KeyedStream") {
-        diags_.Error(at, "window needs a keyed stream: call key_by(...) before window");
+        diags_.Error(at, "window needs a keyed stream: call key_by(...) before window (or use "
+                         "window_all for a window over the whole stream)");
         if (self.node >= 0) {
           diags_.Note(Loc(call->getImplicitObjectArgument()->getExprLoc()),
                       "this stream ('" + doc_.NodeId(self.node) + "') is not keyed");
@@ -1146,7 +1153,7 @@ class JobReader {
       out.node = NewNode(call, "window_aggregate");
       if (out.node < 0) return {};
       SetInput(out.node, self, at);
-      Set(out.node, "key", self.keys->loc, dsl::Clone(*self.keys));
+      if (self.keys) Set(out.node, "key", self.keys->loc, dsl::Clone(*self.keys));
       Set(out.node, "window", self.window->loc, dsl::Clone(*self.window));
       Set(out.node, "aggregates", at, StringList(call->getArg(1), "an aggregate", "{\"COUNT(*) AS n\"}"));
       return out;

@@ -159,6 +159,7 @@ int main() {
   bids.key_by(&Bid::auction, &Bid::channel)
       .window(dfc::SlidingEventTimeWindows::of("10s", "5s", "1s"))
       .aggregate("w2", {"COUNT(*) AS n", "AVG(price) AS p"}).sink("o2").print().start_new_chain();
+  bids.window_all(dfc::TumblingEventTimeWindows::of("1h")).aggregate("w3", {"MAX(price) AS top"}).sink("o8").print();
   auto s = bids.select("s", {"auction", "price"}).add_columns({"price * 2 AS price", "auction % 10 AS b"})
                .drop_columns({"auction"}).rename_columns({{"b", "bucket"}});
   auto a = gen.add_columns("a", {"price + 1 AS p1"});
@@ -195,6 +196,9 @@ int main() {
             R"({"id":"w2","op":"window_aggregate","input":"bids","key":["auction","channel"],)"
             R"("window":{"type":"sliding","size":"10s","slide":"5s","offset":"1s"},)"
             R"("aggregates":["COUNT(*) AS n","AVG(price) AS p"]})");
+  EXPECT_EQ(NodeById(*doc, "w3")->ToJson(),
+            R"({"id":"w3","op":"window_aggregate","input":"bids",)"
+            R"("window":{"type":"tumbling","size":"1h"},"aggregates":["MAX(price) AS top"]})");
   EXPECT_EQ(NodeById(*doc, "o2")->ToJson(),
             R"({"id":"o2","op":"sink","input":"w2","chaining":false,"connector":"print"})");
   EXPECT_EQ(NodeById(*doc, "s")->ToJson(),

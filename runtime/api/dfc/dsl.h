@@ -290,12 +290,16 @@ class DataStream {
   KeySelection<T> key_by(M T::*key, K... more) const;
   KeySelection<T> key_by(std::initializer_list<const char*> keys) const;
 
-  // Windows need a key: key_by(...).window(...). dfc reports this misuse with the job file's
+  // Windows over the whole stream, without a key (Flink: windowAll; JSON: window_aggregate
+  // without "key"; runs at parallelism 1): window_all(assigner).aggregate(...).
+  WindowedStream<T> window_all(WindowAssigner assigner) const { return WindowedStream<T>(job_); }
+
+  // Windows per key need a key: key_by(...).window(...). dfc reports this misuse with the job file's
   // location; plain compilers see the static_assert.
   template <class W>
   WindowedStream<T> window(W assigner) const {
 #ifndef DFC_DSL_PARSER
-    static_assert(dsl_internal::kAlwaysFalse<W>, "window needs a keyed stream: call key_by(...) first");
+    static_assert(dsl_internal::kAlwaysFalse<W>, "window needs a keyed stream: call key_by(...) first, or window_all(...)");
 #endif
     return WindowedStream<T>(job_);
   }
