@@ -164,6 +164,16 @@ int DocumentBuilder::AddNode(std::string id, const SourceLoc& id_loc, std::strin
   AddMember(*node, "id", op_loc, MakeString(std::move(id), id_loc));
   AddMember(*node, "op", op_loc, MakeString(std::move(op), op_loc));
   nodes_.push_back(std::move(node));
+  stream_refs_.push_back(false);
+  return static_cast<int>(nodes_.size()) - 1;
+}
+
+int DocumentBuilder::AddStreamRef(std::string id, const SourceLoc& loc) {
+  auto node = MakeObject(loc);
+  AddMember(*node, "id", loc, MakeString(std::move(id), loc));
+  AddMember(*node, "op", loc, MakeString("late_output", loc));
+  nodes_.push_back(std::move(node));
+  stream_refs_.push_back(true);
   return static_cast<int>(nodes_.size()) - 1;
 }
 
@@ -231,7 +241,9 @@ std::unique_ptr<json::Value> DocumentBuilder::Finish() {
     AddMember(*root, "types", loc, std::move(types_));
   }
   auto nodes = MakeArray(nodes_.empty() ? file_start_ : nodes_.front()->loc);
-  for (auto& node : nodes_) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (stream_refs_[i]) continue;
+    auto& node = nodes_[i];
     std::vector<std::string> op_params = OpParams(node->Get("op")->str);
     std::stable_sort(node->members.begin(), node->members.end(),
                      [&](const json::Member& a, const json::Member& b) {
@@ -240,6 +252,7 @@ std::unique_ptr<json::Value> DocumentBuilder::Finish() {
     nodes->items.push_back(std::move(node));
   }
   nodes_.clear();
+  stream_refs_.clear();
   SourceLoc nodes_loc = nodes->loc;
   AddMember(*root, "nodes", nodes_loc, std::move(nodes));
   if (dependencies_) {

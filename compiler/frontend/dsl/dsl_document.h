@@ -59,6 +59,10 @@ class DocumentBuilder {
 
   // A new node object with its id and op; returns its index.
   int AddNode(std::string id, const SourceLoc& id_loc, std::string op, const SourceLoc& op_loc);
+  // A stream that is not a node but is read by id (a window's "late_output"): NodeId works, it
+  // takes no parameters and Finish leaves it out.
+  int AddStreamRef(std::string id, const SourceLoc& loc);
+  bool IsStreamRef(int node) const { return stream_refs_[node]; }
   const std::string& NodeId(int node) const;
   const std::string& NodeOp(int node) const;
   // Sets a member of node `node`; false (and nothing set) when the key is already set.
@@ -86,6 +90,7 @@ class DocumentBuilder {
   std::unique_ptr<json::Value> config_;
   std::unique_ptr<json::Value> types_;
   std::vector<std::unique_ptr<json::Value>> nodes_;
+  std::vector<bool> stream_refs_;  // per entry of nodes_
   std::unique_ptr<json::Value> dependencies_;
   std::unique_ptr<json::Value> prelude_;
 };

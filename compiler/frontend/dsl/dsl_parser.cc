@@ -112,7 +112,8 @@ bool IsDslClass(const clang::CXXRecordDecl* rd) {
   llvm::StringRef n = rd->getName();
   return n == "Job" || n == "DataStream" || n == "KeyedStream" || n == "SourceBuilder" ||
          n == "SinkBuilder" || n == "SelectBuilder" || n == "KeySelection" ||
-         n == "WindowedStream";
+         n == "WindowedStream" || n == "WindowOutput" || n == "JoinedStreams" ||
+         n == "WindowedJoin" || n == "IntervalJoin" || n == "IntervalJoined";
 }
 
 bool IsDslType(clang::QualType t) {
@@ -136,16 +137,22 @@ const clang::Expr* Strip(const clang::Expr* e) {
 
 // A stream value while reading the job function.
 struct Handle {
-  // kKeys: key_by without an id (node = the stream keyed, `keys` its key); kWindowed: then
-  // window(...) (`window` the assigner's JSON object).
-  enum class Kind { kNone, kJob, kStream, kSink, kKeys, kWindowed };
+  // kKeys: key_by without an id (node = the stream keyed, `keys` its key, absent for window_all);
+  // kWindowed: then window(...); kJoin: a join of node and `right` being configured.
+  enum class Kind { kNone, kJob, kStream, kSink, kKeys, kWindowed, kJoin };
   Handle() = default;
   explicit Handle(Kind k, int n = -1) : kind(k), node(n) {}
   Kind kind = Kind::kNone;
   int node = -1;
   bool keyed = false;  // the result of key_by (and of name/uid/parallelism on it)
   std::shared_ptr<const json::Value> keys;
-  std::shared_ptr<const json::Value> window;
+  // kWindowed / kJoin: the parameters collected so far (window, allowed_lateness, lower, upper),
+  // a JSON object; never modified once shared (WithParam copies).
+  std::shared_ptr<const json::Value> params;
+  // kJoin: the right input and its key; join_op is "window_join" or "interval_join".
+  int right = -1;
+  std::shared_ptr<const json::Value> right_keys;
+  std::string join_op;
 };
 
 // Finds uses of the job function's locals inside a user function expression.
@@ -484,7 +491,8 @@ class JobReader {
     const char* qualified_name;
     const char* fixed_key;    // nullptr: none
     const char* fixed_value;
-    std::vector<SpecArgDesc> args;  // in parameter order; a call may pass fewer
+    std::vector<SpecArgDesc> args;  // in parameter order; a call may pass fewer; "a.b" = nested
+    const char* time = nullptr;     // "time" of a window assigner ("processing"); nullptr: absent
   };
 
   static const SpecFn* FindSpecFn(const std::string& qualified_name) {
@@ -500,6 +508,17 @@ class JobReader {
          {{"size", K::kString}, {"offset", K::kString}}},
         {"dfc::SlidingEventTimeWindows::of", "type", "sliding",
          {{"size", K::kString}, {"slide", K::kString}, {"offset", K::kString}}},
+        {"dfc::WatermarkStrategy::with_idleness", nullptr, nullptr, {{"idleness", K::kString}}},
+        {"dfc::EventTimeSessionWindows::with_gap", "type", "session", {{"gap", K::kString}}},
+        {"dfc::TumblingProcessingTimeWindows::of", "type", "tumbling",
+         {{"size", K::kString}, {"offset", K::kString}}, "processing"},
+        {"dfc::SlidingProcessingTimeWindows::of", "type", "sliding",
+         {{"size", K::kString}, {"slide", K::kString}, {"offset", K::kString}}, "processing"},
+        {"dfc::ProcessingTimeSessionWindows::with_gap", "type", "session", {{"gap", K::kString}},
+         "processing"},
+        {"dfc::GlobalWindows::of_count", "type", "global", {{"trigger.count", K::kLiteral}}},
+        {"dfc::GlobalWindowAssigner::purge", nullptr, nullptr, {{"trigger.purge", K::kLiteral}}},
+        {"dfc::GlobalWindowAssigner::fire_at_end", nullptr, nullptr, {{"trigger.fire_at_end", K::kLiteral}}},
         {"dfc::gen::sequence", "kind", "sequence", {{"start", K::kLiteral}, {"step", K::kLiteral}}},
         {"dfc::gen::random", "kind", "random", {{"min", K::kLiteral}, {"max", K::kLiteral}}},
         {"dfc::gen::random_string", "kind", "random", {{"length", K::kLiteral}}},
@@ -512,18 +531,42 @@ class JobReader {
 
   // The order keys are written in (docs/JOB_FORMAT.md), whatever order the calls came in.
   static int SpecKeyRank(const std::string& key) {
-    static const char* const kOrder[] = {"kind", "type", "column", "size", "slide", "offset",
-                                         "max_out_of_orderness", "emit", "start", "step", "min",
-                                         "max", "length"};
+    static const char* const kOrder[] = {"kind", "type", "column", "size", "slide", "offset", "gap",
+                                         "time", "trigger", "count", "purge", "fire_at_end",
+                                         "max_out_of_orderness", "emit", "idleness", "start", "step",
+                                         "min", "max", "length"};
     for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
       if (key == kOrder[i]) return i;
     }
     return 1000;
   }
 
+  static void SortSpec(json::Value& object) {
+    std::stable_sort(object.members.begin(), object.members.end(),
+                     [](const json::Member& a, const json::Member& b) {
+                       return SpecKeyRank(a.key) < SpecKeyRank(b.key);
+                     });
+    for (json::Member& m : object.members) {
+      if (m.value->is_object()) SortSpec(*m.value);
+    }
+  }
+
   void SetSpecKey(json::Value& object, const std::string& key, const SourceLoc& loc,
                   std::unique_ptr<json::Value> value, const std::string& what) {
     if (!value) return;
+    if (size_t dot = key.find('.'); dot != std::string::npos) {  // nested: "trigger.count"
+      const std::string outer = key.substr(0, dot);
+      json::Value* inner = nullptr;
+      for (json::Member& m : object.members) {
+        if (m.key == outer) inner = m.value.get();
+      }
+      if (!inner) {
+        dsl::AddMember(object, outer, loc, dsl::MakeObject(loc));
+        inner = object.members.back().value.get();
+      }
+      SetSpecKey(*inner, key.substr(dot + 1), loc, std::move(value), what);
+      return;
+    }
     if (object.GetMember(key)) {
       diags_.Error(loc, "'" + key + "' is already set in " + what);
       return;
@@ -532,7 +575,13 @@ class JobReader {
   }
 
   // `arg` as the JSON object it describes; nullptr after reporting an error.
-  std::unique_ptr<json::Value> SpecArg(const clang::Expr* arg, const std::string& what, int depth = 0) {
+  std::unique_ptr<json::Value> SpecArg(const clang::Expr* arg, const std::string& what) {
+    std::unique_ptr<json::Value> object = SpecArgRec(arg, what, 0);
+    if (object) SortSpec(*object);
+    return object;
+  }
+
+  std::unique_ptr<json::Value> SpecArgRec(const clang::Expr* arg, const std::string& what, int depth) {
     const clang::Expr* e = Strip(arg);
     while (const auto* ce = dyn_cast<clang::CXXConstructExpr>(e)) {
       if (ce->getNumArgs() != 1 || !ce->getConstructor()->isCopyOrMoveConstructor()) break;
@@ -542,7 +591,7 @@ class JobReader {
       const auto* vd = dyn_cast<clang::VarDecl>(dre->getDecl());
       const clang::Expr* init = vd ? vd->getAnyInitializer() : nullptr;
       if (init && (vd->isConstexpr() || vd->getType().isConstQualified())) {
-        return SpecArg(init, what, depth + 1);
+        return SpecArgRec(init, what, depth + 1);
       }
       diags_.Error(Loc(e), what + " must be written in the call or kept in a const variable: dfc "
                                   "reads the job graph from the source without running it");
@@ -559,13 +608,14 @@ class JobReader {
     }
     std::unique_ptr<json::Value> object;
     if (const auto* mc = dyn_cast<clang::CXXMemberCallExpr>(call)) {
-      object = SpecArg(mc->getImplicitObjectArgument(), what, depth + 1);
+      object = SpecArgRec(mc->getImplicitObjectArgument(), what, depth + 1);
       if (!object) return nullptr;
     } else {
       object = dsl::MakeObject(Loc(call->getBeginLoc()));
     }
     const SourceLoc at = Loc(call);
     if (fn->fixed_key) SetSpecKey(*object, fn->fixed_key, at, MakeStr(fn->fixed_value, at), what);
+    if (fn->time) SetSpecKey(*object, "time", at, MakeStr(fn->time, at), what);
     for (unsigned i = 0; i < call->getNumArgs() && i < fn->args.size(); ++i) {
       const clang::Expr* a = call->getArg(i);
       if (isa<clang::CXXDefaultArgExpr>(a)) continue;
@@ -581,12 +631,6 @@ class JobReader {
       if (!v) return nullptr;
       SourceLoc loc = v->loc;
       SetSpecKey(*object, d.key, loc, std::move(v), what);
-    }
-    if (depth == 0) {
-      std::stable_sort(object->members.begin(), object->members.end(),
-                       [](const json::Member& a, const json::Member& b) {
-                         return SpecKeyRank(a.key) < SpecKeyRank(b.key);
-                       });
     }
     return object;
   }
@@ -681,6 +725,11 @@ class JobReader {
   void Set(int node, const std::string& key, const SourceLoc& key_loc,
            std::unique_ptr<json::Value> value) {
     if (node < 0 || !value) return;
+    if (doc_.IsStreamRef(node)) {
+      diags_.Error(key_loc, "'" + doc_.NodeId(node) + "' is the late-data stream of a window, not a "
+                            "node: '" + key + "' cannot be set on it");
+      return;
+    }
     if (!doc_.SetParam(node, key, key_loc, std::move(value))) {
       diags_.Error(key_loc, "'" + key + "' is already set for node '" + doc_.NodeId(node) + "'");
     }
@@ -878,12 +927,14 @@ class JobReader {
                                              const SourceLoc& at) {
     auto list = dsl::MakeArray(at);
     bool ok = true;
+    bool braced = false;
     for (unsigned i = first; i < call->getNumArgs(); ++i) {
       const clang::Expr* e = Strip(call->getArg(i));
       if (!e->getType()->isMemberPointerType() && !e->getType()->isPointerType() &&
           !e->getType()->isArrayType()) {
         const clang::InitListExpr* init = BracedList(call->getArg(i), "{\"auction\", \"bidder\"}");
         if (!init) return nullptr;
+        braced = true;
         for (const clang::Expr* item : init->inits()) {
           if (auto k = KeyField(item)) list->items.push_back(std::move(k)); else ok = false;
         }
@@ -892,6 +943,9 @@ class JobReader {
       if (auto k = KeyField(e)) list->items.push_back(std::move(k)); else ok = false;
     }
     if (!ok || list->items.empty()) return nullptr;
+    // key_by(&Row::f) says "key": "f", as key_by("id", &Row::f) does; a braced list, or several
+    // member pointers, say a list.
+    if (list->items.size() == 1 && !braced) return std::shared_ptr<const json::Value>(list->items[0].release());
     return std::shared_ptr<const json::Value>(list.release());
   }
 
@@ -908,7 +962,8 @@ class JobReader {
       case Handle::Kind::kStream: return StreamCall(call, self, name, cls, at);
       case Handle::Kind::kSink: return SinkCall(call, self, name, at);
       case Handle::Kind::kKeys:
-      case Handle::Kind::kWindowed: return WindowCall(call, self, name, at);
+      case Handle::Kind::kWindowed:
+      case Handle::Kind::kJoin: return WindowCall(call, self, name, at);
       case Handle::Kind::kNone: break;
     }
     return {};
@@ -1062,35 +1117,35 @@ class JobReader {
       }
     } else if (name == "key_by" && cls == "DataStream" &&
                StreamClassOf(call->getType()) == "KeySelection") {
-      // key_by without an id: the key of a window, not a node.
+      // key_by without an id: the key of a window or join, not a node.
       Handle keys{Handle::Kind::kKeys, self.node};
       keys.keys = KeyList(call, 0, at);
       if (!keys.keys) return {};
       return keys;
     } else if (name == "window_all") {
-      // A window over the whole stream: window_aggregate without "key".
-      Handle w{Handle::Kind::kWindowed, self.node};
-      if (ArgCount(call, 1)) w.window = SharedSpec(call->getArg(0), "the window assigner");
-      if (!w.window) return {};
-      return w;
+      // A window over the whole stream: a window op without "key".
+      Handle w{Handle::Kind::kKeys, self.node};
+      return WindowCall(call, w, "window", at);
+    } else if (cls == "KeyedStream" && (name == "window" || name == "join" || name == "interval_join")) {
+      // On a key_by node: the window or join keeps the node as its input and takes its key.
+      Handle keys = KeysOf(self);
+      if (keys.kind == Handle::Kind::kNone) return {};
+      return WindowCall(call, keys, name, at);
     } else if (name == "window") {
-      if (!self.keyed || cls != "KeyedStream") {
-        diags_.Error(at, "window needs a keyed stream: call key_by(...) before window (or use "
-                         "window_all for a window over the whole stream)");
-        if (self.node >= 0) {
-          diags_.Note(Loc(call->getImplicitObjectArgument()->getExprLoc()),
-                      "this stream ('" + doc_.NodeId(self.node) + "') is not keyed");
-        }
-        return {};
+      diags_.Error(at, "window needs a keyed stream: call key_by(...) before window (or use "
+                       "window_all for a window over the whole stream)");
+      if (self.node >= 0) {
+        diags_.Note(Loc(call->getImplicitObjectArgument()->getExprLoc()),
+                    "this stream ('" + doc_.NodeId(self.node) + "') is not keyed");
       }
-      // On a key_by node: the window keeps the node as its input and takes its key.
-      Handle w{Handle::Kind::kWindowed, self.node};
-      const json::Value* key = self.node >= 0 ? doc_.MutableParam(self.node, "key") : nullptr;
-      if (!key) return {};
-      w.keys = std::shared_ptr<const json::Value>(dsl::Clone(*key).release());
-      if (ArgCount(call, 1)) w.window = SharedSpec(call->getArg(0), "the window assigner");
-      if (!w.window) return {};
-      return w;
+      return {};
+    } else if (cls == "WindowOutput" && name == "late_output") {
+      // The late records of this window op: a stream named by the op's "late_output".
+      if (self.node < 0 || !ArgCount(call, 1)) return {};
+      auto id = StrArg(call->getArg(0), "the late-data stream id");
+      if (!id) return {};
+      Set(self.node, "late_output", at, MakeStr(id->first, id->second));
+      out.node = doc_.AddStreamRef(id->first, id->second);
     } else if (name == "map" || name == "flat_map") {
       out.node = NewNode(call, name);
       SetInput(out.node, self, at);
@@ -1138,26 +1193,123 @@ class JobReader {
     return out;
   }
 
-  // Calls on key_by's key without a node (KeySelection) and on windowed streams.
+  // A keyed stream (the result of key_by with an id) as a key selection on its node.
+  Handle KeysOf(const Handle& h) {
+    if (h.kind == Handle::Kind::kKeys) return h;
+    const json::Value* key = h.keyed && h.node >= 0 ? doc_.MutableParam(h.node, "key") : nullptr;
+    if (!key) return {};
+    Handle keys{Handle::Kind::kKeys, h.node};
+    keys.keys = std::shared_ptr<const json::Value>(dsl::Clone(*key).release());
+    return keys;
+  }
+
+  // `h` with one more collected parameter; kNone after reporting it set twice.
+  Handle WithParam(Handle h, const std::string& key, const SourceLoc& at,
+                   std::unique_ptr<json::Value> value) {
+    if (!value) return {};
+    auto params = h.params ? dsl::Clone(*h.params) : dsl::MakeObject(at);
+    if (params->GetMember(key)) {
+      diags_.Error(at, "'" + key + "' is already set for this " +
+                           (h.kind == Handle::Kind::kJoin ? "join" : "window"));
+      return {};
+    }
+    dsl::AddMember(*params, key, at, std::move(value));
+    h.params = std::shared_ptr<const json::Value>(params.release());
+    return h;
+  }
+
+  // The window or join node: input(s), key(s), the collected parameters.
+  int NewWindowNode(const clang::CXXMemberCallExpr* call, const Handle& self, const std::string& op,
+                    const SourceLoc& at) {
+    const int node = NewNode(call, op);
+    if (node < 0) return -1;
+    if (self.kind == Handle::Kind::kJoin) {
+      auto inputs = dsl::MakeArray(at);
+      inputs->items.push_back(MakeStr(doc_.NodeId(self.node), at));
+      inputs->items.push_back(MakeStr(doc_.NodeId(self.right), at));
+      Set(node, "inputs", at, std::move(inputs));
+      if (self.keys->ToJson() == self.right_keys->ToJson()) {
+        Set(node, "key", self.keys->loc, dsl::Clone(*self.keys));
+      } else {
+        Set(node, "left_key", self.keys->loc, dsl::Clone(*self.keys));
+        Set(node, "right_key", self.right_keys->loc, dsl::Clone(*self.right_keys));
+      }
+    } else {
+      SetInput(node, self, at);
+      if (self.keys) Set(node, "key", self.keys->loc, dsl::Clone(*self.keys));
+    }
+    if (self.params) {
+      for (const json::Member& m : self.params->members) Set(node, m.key, m.key_loc, dsl::Clone(*m.value));
+    }
+    return node;
+  }
+
+  // Calls on key_by's key without a node (KeySelection), windowed streams and joins.
   Handle WindowCall(const clang::CXXMemberCallExpr* call, const Handle& self, const std::string& name,
                     const SourceLoc& at) {
-    if (self.kind == Handle::Kind::kKeys && name == "window" && ArgCount(call, 1)) {
+    using K = Handle::Kind;
+    const bool keys = self.kind == K::kKeys;
+    const bool windowed = self.kind == K::kWindowed;
+    const bool join = self.kind == K::kJoin;
+    if ((keys || (join && self.join_op == "window_join")) && name == "window" && ArgCount(call, 1)) {
       Handle w = self;
-      w.kind = Handle::Kind::kWindowed;
-      w.window = SharedSpec(call->getArg(0), "the window assigner");
-      if (!w.window) return {};
-      return w;
+      if (keys) w.kind = K::kWindowed;
+      return WithParam(w, "window", at, SpecArg(call->getArg(0), "the window assigner"));
     }
-    if (self.kind == Handle::Kind::kWindowed && name == "aggregate" && ArgCount(call, 2)) {
-      Handle out{Handle::Kind::kStream};
-      out.node = NewNode(call, "window_aggregate");
+    if (keys && (name == "join" || name == "interval_join") && self.keys && ArgCount(call, 1)) {
+      Handle other = Eval(call->getArg(0));
+      if (other.kind == K::kNone) return {};
+      Handle right = KeysOf(other);
+      if (right.kind == K::kNone || !right.keys) {
+        diags_.Error(Loc(call->getArg(0)), "join with a keyed stream: key_by(...) the other input");
+        return {};
+      }
+      Handle j = self;
+      j.kind = K::kJoin;
+      j.join_op = name == "join" ? "window_join" : "interval_join";
+      j.right = right.node;
+      j.right_keys = right.keys;
+      return j;
+    }
+    if (join && self.join_op == "interval_join" && name == "between" && ArgCount(call, 2)) {
+      auto lower = StrArg(call->getArg(0), "the lower bound");
+      auto upper = StrArg(call->getArg(1), "the upper bound");
+      if (!lower || !upper) return {};
+      Handle j = WithParam(self, "lower", lower->second, MakeStr(lower->first, lower->second));
+      if (j.kind == K::kNone) return {};
+      return WithParam(j, "upper", upper->second, MakeStr(upper->first, upper->second));
+    }
+    if (join && name == "apply" && ArgCount(call, 1)) {
+      Handle out{K::kStream};
+      out.node = NewWindowNode(call, self, self.join_op, at);
       if (out.node < 0) return {};
-      SetInput(out.node, self, at);
-      if (self.keys) Set(out.node, "key", self.keys->loc, dsl::Clone(*self.keys));
-      Set(out.node, "window", self.window->loc, dsl::Clone(*self.window));
-      Set(out.node, "aggregates", at, StringList(call->getArg(1), "an aggregate", "{\"COUNT(*) AS n\"}"));
+      if (call->getNumArgs() >= 2) {
+        SetType(out.node, call, at);
+        SetFn(out.node, call);
+      }
       return out;
     }
+    if (windowed && name == "allowed_lateness" && ArgCount(call, 1)) {
+      auto d = StrArg(call->getArg(0), "the allowed lateness");
+      if (!d) return {};
+      return WithParam(self, "allowed_lateness", d->second, MakeStr(d->first, d->second));
+    }
+    if (windowed && (name == "aggregate" || name == "reduce" || name == "process") && ArgCount(call, 2)) {
+      const std::string op = name == "aggregate" ? "window_aggregate"
+                             : name == "reduce"  ? "window_reduce"
+                                                 : "window_process";
+      Handle out{K::kStream};
+      out.node = NewWindowNode(call, self, op, at);
+      if (out.node < 0) return {};
+      if (name == "aggregate") {
+        Set(out.node, "aggregates", at, StringList(call->getArg(1), "an aggregate", "{\"COUNT(*) AS n\"}"));
+      } else {
+        if (name == "process") SetType(out.node, call, at);
+        SetFn(out.node, call);
+      }
+      return out;
+    }
+    if (keys && !self.keys && name == "window") return {};  // unreachable: window_all builds kKeys
     diags_.Error(at, "unsupported: " + name + " here in a job file");
     return {};
   }

@@ -9,6 +9,7 @@
 
 #include "compiler/frontend/dsl/dsl_document.h"
 #include "compiler/frontend/job_reader.h"
+#include "compiler/passes/pass.h"
 
 namespace dfc::compiler {
 namespace {
@@ -218,6 +219,86 @@ int main() {
   auto g = ReadJobDocument(std::move(doc), "t.cpp", lower);
   ASSERT_TRUE(g) << lower.ToString();
   EXPECT_FALSE(lower.HasErrors()) << lower.ToString();
+}
+
+TEST(DslReaderTest, WindowOpsJoinsAndAssigners) {
+  Diagnostics diags;
+  auto doc = Doc(R"cpp(
+#include <dfc/dsl.h>
+#include <cstdint>
+#include <vector>
+struct Person { int64_t id; std::string name; dfc::Timestamp ts; };
+struct Auction { int64_t seller; int64_t price; dfc::Timestamp ts; };
+struct Seller { std::string name; int64_t price; };
+struct Count { int64_t n; };
+int main() {
+  dfc::Job job("joins");
+  const auto wm = dfc::WatermarkStrategy::for_bounded_out_of_orderness("1s").with_timestamp_column("ts")
+                      .with_idleness("30s");
+  auto persons = job.source<Person>("persons").datagen().count(10).watermark(wm);
+  auto auctions = job.source<Auction>("auctions").datagen().count(10).watermark(wm);
+  auto by_seller = auctions.key_by("by_seller", &Auction::seller);
+  persons.key_by(&Person::id).join(by_seller).window(dfc::TumblingEventTimeWindows::of("10s"))
+      .apply("sellers", [](const Person& p, const Auction& a) { return Seller{p.name, a.price}; })
+      .sink("o1").print();
+  persons.key_by({"id"}).join(auctions.key_by({"seller"}))
+      .window(dfc::ProcessingTimeSessionWindows::with_gap("5s")).apply("pairs").sink("o2").print();
+  auctions.key_by(&Auction::seller).interval_join(auctions.key_by(&Auction::seller))
+      .between("-1s", "2s").apply("self").sink("o3").print();
+  auto top = auctions.key_by(&Auction::seller).window(dfc::GlobalWindows::of_count(3).purge(false).fire_at_end(true))
+      .reduce("top", [](Auction a, const Auction& b) { return b.price > a.price ? b : a; });
+  top.sink("o4").print();
+  auto agg = auctions.key_by(&Auction::seller).window(dfc::EventTimeSessionWindows::with_gap("1s"))
+                 .aggregate("agg", {"COUNT(*) AS n"});
+  agg.late_output("late_agg").sink("o5").print();
+  agg.sink("o7").print();
+  auctions.window_all(dfc::SlidingEventTimeWindows::of("10s", "5s")).allowed_lateness("1s")
+      .process<Count>("count", [](const std::tuple<>&, const dfc::Window& w, const std::vector<Auction>& rows,
+                                  dfc::Collector<Count>& out) { out.emit(Count{static_cast<int64_t>(rows.size()) + w.start * 0}); })
+      .sink("o6").print();
+  return job.execute();
+}
+)cpp", diags);
+  ASSERT_TRUE(doc) << diags.ToString();
+  ASSERT_FALSE(diags.HasErrors()) << diags.ToString();
+  EXPECT_EQ(NodeById(*doc, "persons")->Get("watermark")->ToJson(),
+            R"({"column":"ts","max_out_of_orderness":"1s","idleness":"30s"})");
+  EXPECT_EQ(NodeById(*doc, "sellers")->ToJson(),
+            R"({"id":"sellers","op":"window_join","inputs":["persons","by_seller"],"type":"Seller",)"
+            R"("left_key":"id","right_key":"seller","window":{"type":"tumbling","size":"10s"},)"
+            R"("fn":"[](const Person& p, const Auction& a) { return Seller{p.name, a.price}; }"})");
+  EXPECT_EQ(NodeById(*doc, "pairs")->ToJson(),
+            R"({"id":"pairs","op":"window_join","inputs":["persons","auctions"],)"
+            R"("left_key":["id"],"right_key":["seller"],"window":{"type":"session","gap":"5s","time":"processing"}})");
+  EXPECT_EQ(NodeById(*doc, "self")->ToJson(),
+            R"({"id":"self","op":"interval_join","inputs":["auctions","auctions"],"key":"seller",)"
+            R"("lower":"-1s","upper":"2s"})");
+  EXPECT_EQ(NodeById(*doc, "top")->ToJson(),
+            R"({"id":"top","op":"window_reduce","input":"auctions","key":"seller",)"
+            R"("window":{"type":"global","trigger":{"count":3,"purge":false,"fire_at_end":true}},)"
+            R"("fn":"[](Auction a, const Auction& b) { return b.price > a.price ? b : a; }"})");
+  EXPECT_EQ(NodeById(*doc, "agg")->Get("late_output")->str, "late_agg");
+  EXPECT_EQ(NodeById(*doc, "o5")->ToJson(), R"({"id":"o5","op":"sink","input":"late_agg","connector":"print"})");
+  EXPECT_EQ(NodeById(*doc, "late_agg"), nullptr);  // a stream, not a node
+  const json::Value* count = NodeById(*doc, "count");
+  EXPECT_EQ(count->Get("type")->str, "Count");
+  EXPECT_EQ(count->Get("window")->ToJson(), R"({"type":"sliding","size":"10s","slide":"5s"})");
+  EXPECT_EQ(count->Get("allowed_lateness")->str, "1s");
+  EXPECT_EQ(count->Get("key"), nullptr);
+
+  // And the passes accept it all.
+  auto& members = doc->members;
+  members.erase(std::remove_if(members.begin(), members.end(),
+                               [](const json::Member& m) { return m.key == dsl::kPreludeKey; }),
+                members.end());
+  Diagnostics lower;
+  auto g = ReadJobDocument(std::move(doc), "t.cpp", lower);
+  ASSERT_TRUE(g) << lower.ToString();
+  for (const PassInfo& p : PassPipeline()) {
+    PassContext ctx{&lower};
+    ASSERT_TRUE(p.fn(*g, ctx).ok()) << p.name;
+    ASSERT_FALSE(lower.HasErrors()) << p.name << ": " << lower.ToString();
+  }
 }
 
 TEST(DslReaderTest, CompileErrorsStopBeforeLowering) {

@@ -25,6 +25,7 @@
 #include <type_traits>
 
 #include "dfc/row.h"
+#include "dfc/window_bounds.h"
 
 // The builder methods only describe the graph to dfc: their parameters are read from the source,
 // never used at run time.
@@ -102,6 +103,8 @@ class WatermarkStrategy {
   }
   constexpr WatermarkStrategy emit_periodic() const { return *this; }    // emit: "periodic"
   constexpr WatermarkStrategy emit_per_record() const { return *this; }  // emit: "per_record"
+  // Declares the source idle after this long without records (Flink: withIdleness).
+  constexpr WatermarkStrategy with_idleness(const char* timeout) const { return *this; }
 };
 
 // A window assigner (JSON: window_aggregate "window" object); Flink's names.
@@ -119,6 +122,40 @@ class SlidingEventTimeWindows {
   static constexpr WindowAssigner of(const char* size, const char* slide, const char* offset) {
     return {};
   }
+};
+
+class EventTimeSessionWindows {
+ public:
+  // {"type": "session", "gap": gap}: windows of a key that overlap or touch merge.
+  static constexpr WindowAssigner with_gap(const char* gap) { return {}; }
+};
+// Processing-time windows (the wall clock; JSON: "time": "processing").
+class TumblingProcessingTimeWindows {
+ public:
+  static constexpr WindowAssigner of(const char* size) { return {}; }
+  static constexpr WindowAssigner of(const char* size, const char* offset) { return {}; }
+};
+class SlidingProcessingTimeWindows {
+ public:
+  static constexpr WindowAssigner of(const char* size, const char* slide) { return {}; }
+  static constexpr WindowAssigner of(const char* size, const char* slide, const char* offset) {
+    return {};
+  }
+};
+class ProcessingTimeSessionWindows {
+ public:
+  static constexpr WindowAssigner with_gap(const char* gap) { return {}; }
+};
+// One window per key firing every n records (Flink: countWindow(n) = GlobalWindows + a purging
+// CountTrigger): {"type": "global", "trigger": {"count": n[, "purge": p][, "fire_at_end": f]}}.
+class GlobalWindowAssigner : public WindowAssigner {
+ public:
+  constexpr GlobalWindowAssigner purge(bool purge_after_firing) const { return *this; }
+  constexpr GlobalWindowAssigner fire_at_end(bool fire_rest_at_end) const { return *this; }
+};
+class GlobalWindows {
+ public:
+  static constexpr GlobalWindowAssigner of_count(std::int64_t count) { return {}; }
 };
 
 // How a datagen source generates one column (JSON: an entry of source "fields").
@@ -210,6 +247,18 @@ struct FlatMapOutOf<F, std::enable_if_t<std::is_pointer_v<F> || std::is_function
 template <class Explicit, class Deduced>
 using Pick = std::conditional_t<std::is_void_v<Explicit>, Deduced, Explicit>;
 
+// The row type of a keyed stream (KeyedStream<R> or KeySelection<R>); void for anything else.
+template <class S, class = void>
+struct KeyedRow {
+  using type = void;
+};
+template <class S>
+struct KeyedRow<S, std::void_t<typename S::keyed_row_type>> {
+  using type = typename S::keyed_row_type;
+};
+template <class S>
+concept Keyed = !std::is_void_v<typename KeyedRow<S>::type>;
+
 }  // namespace dsl_internal
 
 class Job;
@@ -221,6 +270,12 @@ template <class T>
 class WindowedStream;
 template <class T>
 class SelectBuilder;
+template <class Out, class In>
+class WindowOutput;
+template <class L, class R>
+class JoinedStreams;
+template <class L, class R>
+class IntervalJoin;
 template <class T>
 class SinkBuilder;
 
@@ -339,9 +394,22 @@ class KeyedStream : public DataStream<T> {
   KeyedStream parallelism(int n) const { return *this; }
   KeyedStream start_new_chain() const { return *this; }
 
-  // Event-time windows over this key (JSON: window_aggregate with input = this key_by node and
-  // its key). See KeySelection for windows without a key_by node.
+  using keyed_row_type = T;
+
+  // Windows over this key (JSON: window ops with input = this key_by node and its key). See
+  // KeySelection for windows and joins without a key_by node.
   WindowedStream<T> window(WindowAssigner assigner) const { return WindowedStream<T>(this->job_); }
+
+  // Joins with another keyed stream (JSON: window_join / interval_join with inputs = both
+  // streams; see KeySelection).
+  template <dsl_internal::Keyed Other>
+  JoinedStreams<T, typename dsl_internal::KeyedRow<Other>::type> join(const Other& other) const {
+    return JoinedStreams<T, typename dsl_internal::KeyedRow<Other>::type>(this->job_);
+  }
+  template <dsl_internal::Keyed Other>
+  IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type> interval_join(const Other& other) const {
+    return IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type>(this->job_);
+  }
 
   // Rolling reduce per key (JSON: op reduce, fn): fn(acc, value) -> T, emitted on every input.
   template <class F>
@@ -358,12 +426,30 @@ KeyedStream<T> DataStream<T>::key_by(const char* id, K... keys) const {
   return KeyedStream<T>(job_);
 }
 
-// key_by without an id: not a node, only the key of the window that follows.
+// key_by without an id: not a node, only the key of the window or join that follows (the window
+// and join ops partition their inputs themselves; JSON: their "key").
 template <class T>
 class KeySelection {
  public:
+  using keyed_row_type = T;
   explicit KeySelection(Job* job) : job_(job) {}
+
+  // Windows per key: window(assigner) then aggregate / reduce / process.
   WindowedStream<T> window(WindowAssigner assigner) const { return WindowedStream<T>(job_); }
+
+  // Flink's JoinedStreams: a.key_by(...).join(b.key_by(...)).window(assigner).apply("id"[, fn])
+  // (JSON: op window_join, inputs [a, b], key or left_key/right_key, window[, fn, type]).
+  template <dsl_internal::Keyed Other>
+  JoinedStreams<T, typename dsl_internal::KeyedRow<Other>::type> join(const Other& other) const {
+    return JoinedStreams<T, typename dsl_internal::KeyedRow<Other>::type>(job_);
+  }
+  // Flink's intervalJoin: a.key_by(...).interval_join(b.key_by(...)).between("0s", "10s")
+  // .apply("id"[, fn]) (JSON: op interval_join, inputs [a, b], key or left_key/right_key, lower,
+  // upper[, fn, type]).
+  template <dsl_internal::Keyed Other>
+  IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type> interval_join(const Other& other) const {
+    return IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type>(job_);
+  }
 
  private:
   Job* job_;
@@ -381,17 +467,106 @@ KeySelection<T> DataStream<T>::key_by(std::initializer_list<const char*> keys) c
   return KeySelection<T>(job_);
 }
 
-// A keyed stream with a window assigner: aggregate it.
+// The output of a window op. late_output gives the stream of the records that came too late
+// for every window (Flink: sideOutputLateData + getSideOutput; JSON: "late_output").
+template <class Out, class In>
+class WindowOutput : public DataStream<Out> {
+ public:
+  using DataStream<Out>::DataStream;
+  WindowOutput name(const char* display_name) const { return *this; }
+  WindowOutput uid(const char* operator_uid) const { return *this; }
+  WindowOutput parallelism(int n) const { return *this; }
+  WindowOutput start_new_chain() const { return *this; }
+  // The late records (rows of the window's input type) as a stream with this id.
+  DataStream<In> late_output(const char* id) const { return DataStream<In>(this->job_); }
+};
+
+// A keyed stream with a window assigner (or a whole stream with window_all): compute per window.
 template <class T>
 class WindowedStream {
  public:
   explicit WindowedStream(Job* job) : job_(job) {}
-  // Per key and window, SQL aggregates (JSON: op window_aggregate, key, window, aggregates):
+
+  // How long after a window fired it still takes records, re-firing it (JSON: allowed_lateness).
+  WindowedStream allowed_lateness(const char* lateness) const { return *this; }
+
+  // SQL aggregates per key and window (JSON: op window_aggregate, key, window, aggregates):
   // "COUNT(*) AS bids", "MAX(price) AS top_price". Output: the key columns, window_start,
   // window_end, then the aggregates (a row type dfc derives and names after the node id).
-  DataStream<DerivedRow> aggregate(const char* id, std::initializer_list<const char*> aggregates) const {
-    return DataStream<DerivedRow>(job_);
+  WindowOutput<DerivedRow, T> aggregate(const char* id, std::initializer_list<const char*> aggregates) const {
+    return WindowOutput<DerivedRow, T>(job_);
   }
+
+  // fn(acc, value) -> T, incrementally; one row per window and key (JSON: op window_reduce, fn).
+  template <class F>
+    requires std::is_invocable_r_v<T, F&, const T&, const T&>
+  WindowOutput<T, T> reduce(const char* id, F&& fn) const {
+    return WindowOutput<T, T>(job_);
+  }
+
+  // fn(key, window, rows, out) over all rows of a window (JSON: op window_process, fn, type Out):
+  //   [](const Key& key, const dfc::Window& w, const std::vector<T>& rows, dfc::Collector<Out>& out)
+  // Key is the key column's C++ type (a std::tuple for several, std::tuple<> for window_all).
+  template <class Out, class F>
+  WindowOutput<Out, T> process(const char* id, F&& fn) const {
+    return WindowOutput<Out, T>(job_);
+  }
+
+ private:
+  Job* job_;
+};
+
+// a.key_by(...).join(b.key_by(...)): choose the window, then apply.
+template <class L, class R>
+class WindowedJoin {
+ public:
+  explicit WindowedJoin(Job* job) : job_(job) {}
+  // Every pair of a left and a right row in the same window and key. Without fn: the left
+  // columns then the right ones (a right column whose name is taken gets a suffix 0, 1...).
+  DataStream<DerivedRow> apply(const char* id) const { return DataStream<DerivedRow>(job_); }
+  // With fn(const L&, const R&) -> Out: its results (JSON: fn, type Out).
+  template <class F>
+  auto apply(const char* id, F&& fn) const {
+    return DataStream<std::remove_cvref_t<std::invoke_result_t<F&, const L&, const R&>>>(job_);
+  }
+
+ private:
+  Job* job_;
+};
+
+template <class L, class R>
+class JoinedStreams {
+ public:
+  explicit JoinedStreams(Job* job) : job_(job) {}
+  WindowedJoin<L, R> window(WindowAssigner assigner) const { return WindowedJoin<L, R>(job_); }
+
+ private:
+  Job* job_;
+};
+
+// a.key_by(...).interval_join(b.key_by(...)).between(lower, upper): then apply.
+template <class L, class R>
+class IntervalJoined {
+ public:
+  explicit IntervalJoined(Job* job) : job_(job) {}
+  // Pairs with left.ts + lower <= right.ts <= left.ts + upper. Without fn: left columns then
+  // right ones; with fn(const L&, const R&) -> Out: its results.
+  DataStream<DerivedRow> apply(const char* id) const { return DataStream<DerivedRow>(job_); }
+  template <class F>
+  auto apply(const char* id, F&& fn) const {
+    return DataStream<std::remove_cvref_t<std::invoke_result_t<F&, const L&, const R&>>>(job_);
+  }
+
+ private:
+  Job* job_;
+};
+
+template <class L, class R>
+class IntervalJoin {
+ public:
+  explicit IntervalJoin(Job* job) : job_(job) {}
+  // Durations (may be negative, lower <= upper), both bounds inclusive (JSON: lower, upper).
+  IntervalJoined<L, R> between(const char* lower, const char* upper) const { return IntervalJoined<L, R>(job_); }
 
  private:
   Job* job_;

@@ -43,17 +43,8 @@
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
 #include "dfc/operators.h"
+#include "dfc/window_bounds.h"
 
-namespace dfc {
-
-// The window a result belongs to, for window_process functions and join functions.
-struct Window {
-  int64_t start;
-  int64_t end;
-  int64_t max_timestamp() const { return end - 1; }
-};
-
-}  // namespace dfc
 
 namespace dfc::rt {
 
