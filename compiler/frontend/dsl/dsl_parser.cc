@@ -996,7 +996,7 @@ class JobReader {
       return job;
     }
     static const std::pair<const char*, const char*> kDependencies[] = {
-        {"add_source_file", "sources"}, {"add_include_dir", "include_dirs"},
+        {"add_source_file", "sources"}, {"add_header", "headers"}, {"add_include_dir", "include_dirs"},
         {"add_library", "libraries"}, {"add_pkg_config", "pkg_config"}};
     for (const auto& [method, list] : kDependencies) {
       if (name == method && ArgCount(call, 1)) {

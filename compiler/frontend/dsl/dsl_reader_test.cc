@@ -148,7 +148,7 @@ const auto kWindow = dfc::TumblingEventTimeWindows::of("1min", "-10s");
 int main() {
   dfc::Job job("more");
   job.max_parallelism(64);
-  job.add_source_file("udfs.cc").add_include_dir("include").add_library("m").add_pkg_config("zlib");
+  job.add_source_file("udfs.cc").add_header("udfs.h").add_include_dir("include").add_library("m").add_pkg_config("zlib");
   job.add_library("z");
   auto bids = job.source<Bid>("bids").values({{1, 10, "web", true, 0.5, 100}, {2, 20, "app", false, 1, 200}})
                   .watermark(dfc::WatermarkStrategy::for_monotonous_timestamps().with_timestamp_column("ts"));
@@ -179,7 +179,7 @@ int main() {
   ASSERT_FALSE(diags.HasErrors()) << diags.ToString();
   EXPECT_EQ(doc->Get("config")->ToJson(), R"({"pipeline.max-parallelism":64})");
   EXPECT_EQ(doc->Get("dependencies")->ToJson(),
-            R"({"sources":["udfs.cc"],"include_dirs":["include"],"libraries":["m","z"],"pkg_config":["zlib"]})");
+            R"({"sources":["udfs.cc"],"headers":["udfs.h"],"include_dirs":["include"],"libraries":["m","z"],"pkg_config":["zlib"]})");
   EXPECT_EQ(NodeById(*doc, "bids")->ToJson(),
             R"({"id":"bids","op":"source","type":"Bid","connector":"values",)"
             R"("rows":[[1,10,"web",true,0.5,100],[2,20,"app",false,1.0,200]],)"

@@ -708,6 +708,9 @@ class Job {
   // Extra files of the job (JSON: dependencies): C++ sources compiled in, include directories,
   // libraries to link, pkg-config packages. Paths are relative to job.cpp.
   Job& add_source_file(const char* path) { return *this; }
+  // A header the generated code includes (JSON: dependencies.headers). A job.cpp can also simply
+  // #include it: the job file's own declarations travel with the generated code.
+  Job& add_header(const char* path) { return *this; }
   Job& add_include_dir(const char* dir) { return *this; }
   Job& add_library(const char* name) { return *this; }
   Job& add_pkg_config(const char* package) { return *this; }
