@@ -247,6 +247,17 @@ struct FlatMapOutOf<F, std::enable_if_t<std::is_pointer_v<F> || std::is_function
 template <class Explicit, class Deduced>
 using Pick = std::conditional_t<std::is_void_v<Explicit>, Deduced, Explicit>;
 
+// The result type of a UDF: Out when given, else what fn(args...) returns. Lazy, so that giving
+// Out does not instantiate a generic lambda's body (its arguments may be DerivedRow).
+template <class Out, class F, class... Args>
+struct ResultOf {
+  using type = Out;
+};
+template <class F, class... Args>
+struct ResultOf<void, F, Args...> {
+  using type = std::remove_cvref_t<std::invoke_result_t<F&, const Args&...>>;
+};
+
 // The row type of a keyed stream (KeyedStream<R> or KeySelection<R>); void for anything else.
 template <class S, class = void>
 struct KeyedRow {
@@ -317,8 +328,7 @@ class DataStream {
   // One row to one row (JSON: op map, fn, type). Out is deduced from the UDF's return type.
   template <class Out = void, class F>
   auto map(const char* id, F&& fn) const {
-    using Deduced = std::remove_cvref_t<std::invoke_result_t<F&, const T&>>;
-    return DataStream<dsl_internal::Pick<Out, Deduced>>(job_);
+    return DataStream<typename dsl_internal::ResultOf<Out, F, T>::type>(job_);
   }
 
   // One row to 0..n rows emitted through `dfc::Collector<Out>& out` (JSON: op flat_map, fn, type).
@@ -344,6 +354,9 @@ class DataStream {
     requires(dsl_internal::KeyField<M T::*, T> && (dsl_internal::KeyField<K, T> && ...))
   KeySelection<T> key_by(M T::*key, K... more) const;
   KeySelection<T> key_by(std::initializer_list<const char*> keys) const;
+  // One key field by name ("key": "f"; key_by({"f"}) says ["f"]). With two or more strings the
+  // first is a node id: key_by("id", "f") is the key_by node.
+  KeySelection<T> key_by(const char* key) const;
 
   // Windows over the whole stream, without a key (Flink: windowAll; JSON: window_aggregate
   // without "key"; runs at parallelism 1): window_all(assigner).aggregate(...).
@@ -467,6 +480,11 @@ KeySelection<T> DataStream<T>::key_by(std::initializer_list<const char*> keys) c
   return KeySelection<T>(job_);
 }
 
+template <class T>
+KeySelection<T> DataStream<T>::key_by(const char* key) const {
+  return KeySelection<T>(job_);
+}
+
 // The output of a window op. late_output gives the stream of the records that came too late
 // for every window (Flink: sideOutputLateData + getSideOutput; JSON: "late_output").
 template <class Out, class In>
@@ -525,9 +543,10 @@ class WindowedJoin {
   // columns then the right ones (a right column whose name is taken gets a suffix 0, 1...).
   DataStream<DerivedRow> apply(const char* id) const { return DataStream<DerivedRow>(job_); }
   // With fn(const L&, const R&) -> Out: its results (JSON: fn, type Out).
-  template <class F>
+  // Out: deduced from fn's return type, or given (apply<Out>(...)) for generic lambdas.
+  template <class Out = void, class F>
   auto apply(const char* id, F&& fn) const {
-    return DataStream<std::remove_cvref_t<std::invoke_result_t<F&, const L&, const R&>>>(job_);
+    return DataStream<typename dsl_internal::ResultOf<Out, F, L, R>::type>(job_);
   }
 
  private:
@@ -552,9 +571,10 @@ class IntervalJoined {
   // Pairs with left.ts + lower <= right.ts <= left.ts + upper. Without fn: left columns then
   // right ones; with fn(const L&, const R&) -> Out: its results.
   DataStream<DerivedRow> apply(const char* id) const { return DataStream<DerivedRow>(job_); }
-  template <class F>
+  // Out: deduced from fn's return type, or given (apply<Out>(...)) for generic lambdas.
+  template <class Out = void, class F>
   auto apply(const char* id, F&& fn) const {
-    return DataStream<std::remove_cvref_t<std::invoke_result_t<F&, const L&, const R&>>>(job_);
+    return DataStream<typename dsl_internal::ResultOf<Out, F, L, R>::type>(job_);
   }
 
  private:
