@@ -10,8 +10,6 @@ struct Bid {
   int64_t auction;
   int64_t bidder;
   int64_t price;
-  std::string channel;
-  std::string url;
   dfc::Timestamp dateTime;
   std::string extra;
 };
