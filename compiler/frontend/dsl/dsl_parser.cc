@@ -113,7 +113,8 @@ bool IsDslClass(const clang::CXXRecordDecl* rd) {
   return n == "Job" || n == "DataStream" || n == "KeyedStream" || n == "SourceBuilder" ||
          n == "SinkBuilder" || n == "SelectBuilder" || n == "KeySelection" ||
          n == "WindowedStream" || n == "WindowOutput" || n == "JoinedStreams" ||
-         n == "WindowedJoin" || n == "IntervalJoin" || n == "IntervalJoined";
+         n == "WindowedJoin" || n == "IntervalJoin" || n == "IntervalJoined" ||
+         n == "ProcessBuilder";
 }
 
 bool IsDslType(clang::QualType t) {
@@ -520,6 +521,9 @@ class JobReader {
         {"dfc::GlobalWindowAssigner::purge", nullptr, nullptr, {{"trigger.purge", K::kLiteral}}},
         {"dfc::GlobalWindowAssigner::fire_at_end", nullptr, nullptr, {{"trigger.fire_at_end", K::kLiteral}}},
         {"dfc::gen::sequence", "kind", "sequence", {{"start", K::kLiteral}, {"step", K::kLiteral}}},
+        {"dfc::gen::FieldGenerator::start", nullptr, nullptr, {{"start", K::kLiteral}}},
+        {"dfc::gen::FieldGenerator::step", nullptr, nullptr, {{"step", K::kLiteral}}},
+        {"dfc::gen::FieldGenerator::every", nullptr, nullptr, {{"every", K::kLiteral}}},
         {"dfc::gen::random", "kind", "random", {{"min", K::kLiteral}, {"max", K::kLiteral}}},
         {"dfc::gen::random_string", "kind", "random", {{"length", K::kLiteral}}},
     };
@@ -534,7 +538,7 @@ class JobReader {
     static const char* const kOrder[] = {"kind", "type", "column", "size", "slide", "offset", "gap",
                                          "time", "trigger", "count", "purge", "fire_at_end",
                                          "max_out_of_orderness", "emit", "idleness", "start", "step",
-                                         "min", "max", "length"};
+                                         "every", "min", "max", "length"};
     for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
       if (key == kOrder[i]) return i;
     }
@@ -813,9 +817,75 @@ class JobReader {
     return std::make_pair(text.str(), BeforeText(Loc(r.getBegin())));
   }
 
-  void SetFn(int node, const clang::CXXMemberCallExpr* call) {
-    if (node < 0 || !ArgCount(call, 2)) return;
-    if (auto fn = FnArg(call->getArg(1))) Set(node, "fn", fn->second, MakeStr(fn->first, fn->second));
+  void SetFn(int node, const clang::CXXMemberCallExpr* call, const std::string& key = "fn", unsigned arg = 1) {
+    if (node < 0 || !ArgCount(call, arg + 1)) return;
+    if (auto fn = FnArg(call->getArg(arg))) Set(node, key, fn->second, MakeStr(fn->first, fn->second));
+  }
+
+  // The template arguments written in a builder call (process<Quiet>, value_state<int64_t>), with
+  // the user's spelling kept (dfc::Timestamp stays distinct from int64_t).
+  static std::vector<clang::QualType> WrittenTypeArgs(const clang::CXXMemberCallExpr* call) {
+    std::vector<clang::QualType> types;
+    const auto* me = dyn_cast<clang::MemberExpr>(call->getCallee()->IgnoreParens());
+    if (!me || !me->hasExplicitTemplateArgs()) return types;
+    for (const clang::TemplateArgumentLoc& a : me->template_arguments()) {
+      if (a.getArgument().getKind() != clang::TemplateArgument::Type) continue;
+      types.push_back(a.getTypeSourceInfo() ? a.getTypeSourceInfo()->getType() : a.getArgument().getAsType());
+    }
+    return types;
+  }
+
+  // A state's value or key type as the job format names it: an SQL type or a row type.
+  std::optional<std::string> StateTypeName(clang::QualType t, const SourceLoc& use) {
+    std::string sql = SqlType(t);
+    if (!sql.empty()) return sql;
+    const clang::CXXRecordDecl* rd = t.getCanonicalType()->getAsCXXRecordDecl();
+    if (rd && !IsDerivedRow(rd)) return RegisterRow(rd, use);
+    diags_.Error(use, "state type '" + t.getAsString() +
+                          "' has no job-format type: use bool, int32_t, int64_t, double, std::string, "
+                          "dfc::Timestamp or a row struct");
+    return std::nullopt;
+  }
+
+  // value_state<V>(name), list_state<V>(name), map_state<K, V>(name), state(name, "TYPE").
+  void AddState(int node, const clang::CXXMemberCallExpr* call, const std::string& method,
+                const SourceLoc& at) {
+    if (node < 0 || !ArgCount(call, 1)) return;
+    auto name = StrArg(call->getArg(0), "the state name");
+    if (!name) return;
+    std::unique_ptr<json::Value> type;
+    if (method == "state") {
+      if (!ArgCount(call, 2)) return;
+      auto t = StrArg(call->getArg(1), "the state type");
+      if (!t) return;
+      type = MakeStr(t->first, t->second);
+    } else {
+      std::vector<clang::QualType> args = WrittenTypeArgs(call);
+      const size_t want = method == "map_state" ? 2 : 1;
+      if (args.size() != want) {
+        diags_.Error(at, "write the state's type" + std::string(want == 2 ? "s" : "") + " as template "
+                         "argument" + (want == 2 ? "s: map_state<K, V>(\"name\")" : ": " + method + "<T>(\"name\")"));
+        return;
+      }
+      std::vector<std::string> names;
+      for (const clang::QualType& t : args) {
+        auto n = StateTypeName(t, at);
+        if (!n) return;
+        names.push_back(*n);
+      }
+      const std::string kind = method == "value_state" ? "VALUE" : method == "list_state" ? "LIST" : "MAP";
+      type = MakeStr(kind + "<" + names[0] + (names.size() == 2 ? ", " + names[1] : "") + ">", at);
+    }
+    json::Value* state = doc_.MutableParam(node, "state");
+    if (!state) {
+      Set(node, "state", at, dsl::MakeObject(at));
+      state = doc_.MutableParam(node, "state");
+    }
+    if (state->GetMember(name->first)) {
+      diags_.Error(name->second, "state '" + name->first + "' is already declared");
+      return;
+    }
+    dsl::AddMember(*state, name->first, name->second, std::move(type));
   }
 
   // key_by's fields: member pointers (&Row::field) or names.
@@ -1156,6 +1226,28 @@ class JobReader {
       out.keyed = true;
       SetInput(out.node, self, at);
       if (out.node >= 0) SetKey(out.node, call, at);
+    } else if (cls == "ProcessBuilder" && name == "on_timer") {
+      out.node = self.node;
+      SetFn(out.node, call, "on_timer", 0);
+    } else if (cls == "ProcessBuilder" && (name == "value_state" || name == "list_state" ||
+                                           name == "map_state" || name == "state")) {
+      out.node = self.node;
+      AddState(out.node, call, name, at);
+    } else if (name == "process") {
+      if (!self.keyed || cls != "KeyedStream") {
+        diags_.Error(at, "process needs a keyed stream: call key_by(\"id\", ...) before process (state "
+                         "and timers are per key)");
+        if (self.node >= 0) {
+          diags_.Note(Loc(call->getImplicitObjectArgument()->getExprLoc()),
+                      "this stream ('" + doc_.NodeId(self.node) + "') is not keyed");
+        }
+        return {};
+      }
+      out.node = NewNode(call, "process");
+      SetInput(out.node, self, at);
+      // Without process<Out> the output is the input's type, as a job.json without "type".
+      if (out.node >= 0 && !WrittenTypeArgs(call).empty()) SetType(out.node, call, at);
+      SetFn(out.node, call);
     } else if (name == "reduce") {
       if (!self.keyed || cls != "KeyedStream") {
         diags_.Error(at, "reduce needs a keyed stream: call key_by(...) before reduce");

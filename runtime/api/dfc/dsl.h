@@ -160,8 +160,15 @@ class GlobalWindows {
 
 // How a datagen source generates one column (JSON: an entry of source "fields").
 namespace gen {
-class FieldGenerator {};
-// {"kind": "sequence", "start": start[, "step": step]}: row i gets start + i * step.
+class FieldGenerator {
+ public:
+  // More keys of a sequence: "start", "step", "every" (the value advances every n rows).
+  constexpr FieldGenerator start(std::int64_t first) const { return *this; }
+  constexpr FieldGenerator step(std::int64_t increment) const { return *this; }
+  constexpr FieldGenerator every(std::int64_t rows) const { return *this; }
+};
+// {"kind": "sequence"[, "start": start[, "step": step]]}: row i gets start + i * step.
+constexpr FieldGenerator sequence() { return {}; }
 constexpr FieldGenerator sequence(std::int64_t start) { return {}; }
 constexpr FieldGenerator sequence(std::int64_t start, std::int64_t step) { return {}; }
 // {"kind": "random"}: uniform in the column type's default range.
@@ -283,6 +290,8 @@ template <class T>
 class SelectBuilder;
 template <class Out, class In>
 class WindowOutput;
+template <class T>
+class ProcessBuilder;
 template <class L, class R>
 class JoinedStreams;
 template <class L, class R>
@@ -372,6 +381,15 @@ class DataStream {
     return WindowedStream<T>(job_);
   }
 
+  // Keyed process functions: only on a keyed stream (KeyedStream::process).
+  template <class Out = void, class F>
+  DataStream process(const char* id, F&& fn) const {
+#ifndef DFC_DSL_PARSER
+    static_assert(dsl_internal::kAlwaysFalse<F>, "process needs a keyed stream: call key_by(\"id\", ...) first");
+#endif
+    return *this;
+  }
+
   // Rolling reduce: only on a keyed stream (KeyedStream::reduce). dfc reports this misuse with
   // the job file's location; plain compilers see the static_assert.
   template <class F>
@@ -422,6 +440,16 @@ class KeyedStream : public DataStream<T> {
   template <dsl_internal::Keyed Other>
   IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type> interval_join(const Other& other) const {
     return IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type>(this->job_);
+  }
+
+  // Flink's KeyedProcessFunction (JSON: op process, fn[, type Out]): fn(row, ctx, out) per record,
+  // with keyed state and timers on ctx; declare the state and on_timer on the returned builder:
+  //   by_user.process<Quiet>("quiet", [](const Click& c, auto& ctx, dfc::Collector<Quiet>& out) {...})
+  //       .value_state<int64_t>("count").on_timer([](int64_t time, auto& ctx, auto& out) {...})
+  // Without Out the output type is the input's (JSON: no "type").
+  template <class Out = void, class F>
+  ProcessBuilder<dsl_internal::Pick<Out, T>> process(const char* id, F&& fn) const {
+    return ProcessBuilder<dsl_internal::Pick<Out, T>>(this->job_);
   }
 
   // Rolling reduce per key (JSON: op reduce, fn): fn(acc, value) -> T, emitted on every input.
@@ -590,6 +618,39 @@ class IntervalJoin {
 
  private:
   Job* job_;
+};
+
+// A process node (JSON: op process): its timer function and state declarations.
+template <class T>
+class ProcessBuilder : public DataStream<T> {
+ public:
+  using DataStream<T>::DataStream;
+  ProcessBuilder name(const char* display_name) const { return *this; }
+  ProcessBuilder uid(const char* operator_uid) const { return *this; }
+  ProcessBuilder parallelism(int n) const { return *this; }
+  ProcessBuilder start_new_chain() const { return *this; }
+  // on_timer(time, ctx, out) per firing timer (JSON: on_timer).
+  template <class F>
+  ProcessBuilder on_timer(F&& fn) const {
+    return *this;
+  }
+  // Keyed state ctx.state.<name> (JSON: state.<name>): V, K are C++ column types (bool, int32_t,
+  // int64_t, double, std::string, dfc::Timestamp) or row structs: "VALUE<T>", "LIST<T>",
+  // "MAP<K, V>" with their SQL names.
+  template <class V>
+  ProcessBuilder value_state(const char* name) const {
+    return *this;
+  }
+  template <class V>
+  ProcessBuilder list_state(const char* name) const {
+    return *this;
+  }
+  template <class K, class V>
+  ProcessBuilder map_state(const char* name) const {
+    return *this;
+  }
+  // The same with the JSON format's type string, verbatim: state("count", "VALUE<BIGINT>").
+  ProcessBuilder state(const char* name, const char* type) const { return *this; }
 };
 
 // A select node (JSON: op select): more of its parameters.

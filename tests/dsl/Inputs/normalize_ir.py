@@ -10,6 +10,10 @@ import re
 import sys
 
 
+# Parameters holding C++ code (user functions).
+CODE_PARAMS = ("fn", "on_timer")
+
+
 def squeeze(code):
     code = re.sub(r"\s+", " ", code.strip())
     return re.sub(r" ?([^\w\s]) ?", r"\1", code)
@@ -23,8 +27,9 @@ def normalize(lines, mask_fn=False):
         m = re.match(r"^(\s*)params: (\{.*\})$", line)
         if m:
             params = json.loads(m.group(2))
-            if "fn" in params:
-                params["fn"] = "<fn>" if mask_fn else squeeze(params["fn"])
+            for key in CODE_PARAMS:
+                if key in params:
+                    params[key] = "<fn>" if mask_fn else squeeze(params[key])
             out.append(m.group(1) + "params: " + json.dumps(params, sort_keys=True))
             continue
         m = re.match(r"^(\s*)fn: (inline|named) (\".*\")$", line)
