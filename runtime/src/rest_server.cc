@@ -7,12 +7,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <functional>
-#include <regex>
 #include <vector>
 #include <cstdio>
 #include <cstdlib>
@@ -33,7 +33,7 @@ namespace httplib {
 
 struct Request {
   std::string method, path, body;
-  std::smatch matches;
+  std::vector<std::string> matches;  // [0] the path, then one entry per ":param" segment
 };
 struct Response {
   int status = 200;
@@ -47,8 +47,9 @@ class Server {
   void set_payload_max_length(size_t n) { max_body_ = n; }
   void set_read_timeout(int s, int) { timeout_s_ = s; }
   void set_write_timeout(int, int) {}
-  void Get(const std::string& pattern, Handler h) { routes_.push_back({"GET", std::regex(pattern), std::move(h)}); }
-  void Post(const std::string& pattern, Handler h) { routes_.push_back({"POST", std::regex(pattern), std::move(h)}); }
+  // Patterns are literal path segments and ":name" segments that match one non-empty segment.
+  void Get(const std::string& pattern, Handler h) { routes_.push_back({"GET", Split(pattern), std::move(h)}); }
+  void Post(const std::string& pattern, Handler h) { routes_.push_back({"POST", Split(pattern), std::move(h)}); }
 
   // Binds address:port (0 = any free port); returns the bound port or -1.
   int Bind(const std::string& address, int port) {
@@ -85,9 +86,40 @@ class Server {
  private:
   struct Route {
     std::string method;
-    std::regex re;
+    std::vector<std::string> segments;
     Handler handler;
   };
+
+  static std::vector<std::string> Split(const std::string& path) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < path.size()) {
+      if (path[i] == '/') {
+        ++i;
+        continue;
+      }
+      const size_t j = std::min(path.find('/', i), path.size());
+      out.push_back(path.substr(i, j - i));
+      i = j;
+    }
+    return out;
+  }
+
+  static bool Match(const Route& route, Request& req) {
+    const std::vector<std::string> parts = Split(req.path);
+    if (parts.size() != route.segments.size()) return false;
+    std::vector<std::string> matches{req.path};
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const std::string& want = route.segments[i];
+      if (!want.empty() && want[0] == ':') {
+        matches.push_back(parts[i]);
+      } else if (want != parts[i]) {
+        return false;
+      }
+    }
+    req.matches = std::move(matches);
+    return true;
+  }
 
   void Serve(int c) {
     timeval tv{timeout_s_, 0};
@@ -124,7 +156,7 @@ class Server {
     }
     req.body.resize(length);
     for (const Route& route : routes_) {
-      if (route.method != req.method || !std::regex_match(req.path, req.matches, route.re)) continue;
+      if (route.method != req.method || !Match(route, req)) continue;
       Response res;
       route.handler(req, res);
       return Reply(c, res.status, res.body);
@@ -277,14 +309,14 @@ std::string RestServer::Start(const std::string& address, int port, int* bound) 
   s.Get("/jobs", [=](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"jobs\":[{\"id\":\"" + jid + "\",\"status\":\"" + rt->state() + "\"}]}", json);
   });
-  s.Get(R"(/jobs/([0-9a-f]+))", [=](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/jobs/:jid", [=](const httplib::Request& req, httplib::Response& res) {
     if (req.matches[1] != jid) return not_found(res);
     res.set_content("{\"jid\":\"" + jid + "\",\"name\":" + JsonString(rt->job_name()) +
                         ",\"state\":\"" + rt->state() +
                         "\",\"checkpoints\":" + CheckpointsJson(rt->checkpoint_stats()) + "}",
                     json);
   });
-  s.Get(R"(/jobs/([0-9a-f]+)/checkpoints)", [=](const httplib::Request& req, httplib::Response& res) {
+  s.Get("/jobs/:jid/checkpoints", [=](const httplib::Request& req, httplib::Response& res) {
     if (req.matches[1] != jid) return not_found(res);
     res.set_content(CheckpointsJson(rt->checkpoint_stats()), json);
   });
@@ -308,13 +340,16 @@ std::string RestServer::Start(const std::string& address, int port, int* bound) 
     res.status = 202;
     res.set_content("{\"request-id\":\"" + std::to_string(r) + "\"}", json);
   };
-  s.Post(R"(/jobs/([0-9a-f]+)/savepoints)",
+  s.Post("/jobs/:jid/savepoints",
          [=](const httplib::Request& req, httplib::Response& res) { trigger(req, res, false); });
-  s.Post(R"(/jobs/([0-9a-f]+)/stop)",
+  s.Post("/jobs/:jid/stop",
          [=](const httplib::Request& req, httplib::Response& res) { trigger(req, res, true); });
-  s.Get(R"(/jobs/([0-9a-f]+)/savepoints/([0-9]+))", [=](const httplib::Request& req, httplib::Response& res) {
-    if (req.matches[1] != jid) return not_found(res);
-    const SavepointStatus st = rt->SavepointStatusOf(std::atoll(req.matches[2].str().c_str()));
+  s.Get("/jobs/:jid/savepoints/:id", [=](const httplib::Request& req, httplib::Response& res) {
+    if (req.matches[1] != jid ||
+        req.matches[2].find_first_not_of("0123456789") != std::string::npos) {
+      return not_found(res);
+    }
+    const SavepointStatus st = rt->SavepointStatusOf(std::atoll(req.matches[2].c_str()));
     std::string op;
     if (st.state == SavepointStatus::kCompleted) {
       op = ",\"operation\":{\"location\":" + JsonString(st.location) + "}";
