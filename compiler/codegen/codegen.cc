@@ -629,7 +629,7 @@ class Generator {
          << "    cfg.generate_extra = " << (extra ? "true" : "false") << ";\n"
          << "    const dfc::nexmark::Generator gen(cfg);\n"
          << "    const int64_t events = c.ParamInt(" << id << ", \"events\", " << int_param("events", -1) << ");\n"
-         << "    const int64_t rate = c.ParamInt(" << id << ", \"rate\", " << int_param("rate", 0) << ");\n"
+         << "    const double rate = c.ParamDouble(" << id << ", \"rate\", " << RateLiteral(n) << ");\n"
          << "    const int64_t wm_delay = c.ParamInt(" << id << ", \"watermark_delay_ms\", "
          << int_param("watermark_delay_ms", 4000) << ");\n"
          << "    dfc::rt::RateLimiter limiter(c, rate);\n"
@@ -679,14 +679,25 @@ class Generator {
          << "    }\n";
   }
 
+  // A source's `rate` (records per second, any positive number; 0 = unlimited) as a C++ double
+  // literal. The verifier has checked it is a positive number.
+  static std::string RateLiteral(const Node& n) {
+    const json::Value* rate = n.Param("rate");
+    if (rate == nullptr || !rate->is_number()) return "0.0";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", rate->number);
+    std::string s = buf;
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+  }
+
   void EmitDatagen(const Node& n, const std::string& t) {
     const std::string id = Lit(n.id);
     const Schema& s = g_.schemas[n.out_schema];
     const json::Value* fields = n.Param("fields");
     out_ << "    const int64_t count = c.ParamInt(" << id << ", \"count\", "
          << (n.Param("count") && n.Param("count")->is_integer ? n.Param("count")->integer : -1) << ");\n"
-         << "    const int64_t rate = c.ParamInt(" << id << ", \"rate\", "
-         << (n.Param("rate") && n.Param("rate")->is_integer ? n.Param("rate")->integer : 0) << ");\n"
+         << "    const double rate = c.ParamDouble(" << id << ", \"rate\", " << RateLiteral(n) << ");\n"
          << "    dfc::rt::RateLimiter limiter(c, rate);\n"
          << "    for (auto& sp : dfc_splits_) {\n"
          << "    while (!sp.done && (count < 0 || sp.next < count)) {\n"

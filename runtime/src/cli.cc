@@ -168,6 +168,14 @@ int RunJobMain(const JobSpec& spec, int argc, char** argv) {
     return code;
   }
 
+  // SIGINT/SIGTERM are blocked in every thread (the REST and subtask threads inherit the mask, so
+  // it is set before any of them starts) and taken by one dedicated thread with sigtimedwait,
+  // which cancels the job cleanly.
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, &old);
   // The control endpoint (rest.port): loopback unless rest.bind-address says otherwise.
   std::unique_ptr<RestServer> rest;
   {
@@ -176,6 +184,7 @@ int RunJobMain(const JobSpec& spec, int argc, char** argv) {
       int port = 0;
       if (p != "0" && !ParsePositive(p, &port)) {
         std::cerr << "dfc: rest.port must be a port number, got '" << p << "'\n";
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
         return 2;
       }
       rest = std::make_unique<RestServer>(&runtime);
@@ -183,6 +192,7 @@ int RunJobMain(const JobSpec& spec, int argc, char** argv) {
       if (std::string e = rest->Start(config.Get("rest.bind-address", "127.0.0.1"), port, &bound);
           !e.empty()) {
         std::cerr << "dfc: job '" << spec.name << "': " << e << "\n";
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
         return 1;
       }
       std::cerr << "dfc: job '" << spec.name << "': REST endpoint http://127.0.0.1:" << bound
@@ -191,13 +201,6 @@ int RunJobMain(const JobSpec& spec, int argc, char** argv) {
     }
   }
 
-  // SIGINT/SIGTERM are blocked in every thread (the subtask threads inherit the mask) and taken
-  // by one dedicated thread with sigtimedwait, which cancels the job cleanly.
-  sigset_t set, old;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, &old);
   std::atomic<bool> stop{false};
   std::thread signals([&] {
     while (!stop.load()) {

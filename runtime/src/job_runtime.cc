@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -88,6 +89,20 @@ int64_t TaskContext::ParamInt(std::string_view node, std::string_view param, int
   if (errno != 0 || end == v.c_str() || *end != '\0') {
     throw std::invalid_argument("parameter " + std::string(node) + "." + std::string(param) +
                                 " must be an integer, got '" + v + "'");
+  }
+  return x;
+}
+
+double TaskContext::ParamDouble(std::string_view node, std::string_view param, double def) const {
+  if (config_ == nullptr) return def;
+  const std::string v = config_->Param(node, param, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  errno = 0;
+  const double x = std::strtod(v.c_str(), &end);
+  if (errno != 0 || end == v.c_str() || *end != '\0' || !std::isfinite(x)) {
+    throw std::invalid_argument("parameter " + std::string(node) + "." + std::string(param) +
+                                " must be a number, got '" + v + "'");
   }
   return x;
 }
@@ -407,6 +422,61 @@ void JobRuntime::SampleQueues() {
       while (q > peak && !peak_queued_.compare_exchange_weak(peak, q)) {
       }
     }
+}
+
+std::vector<std::pair<std::string, std::string>> JobRuntime::VertexMetrics(int vertex) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard<std::mutex> graph_lock(graph_mu_);
+  if (vertex < 0 || static_cast<size_t>(vertex) >= vertices_.size()) return out;
+  const Vertex& v = *vertices_[vertex];
+  const VertexSpec& vs = spec_.vertices[vertex];
+  auto ms = [](int64_t ns) { return std::to_string(ns / 1'000'000); };
+  for (size_t si = 0; si < v.subtasks.size(); ++si) {
+    const Subtask& s = *v.subtasks[si];
+    const std::string p = std::to_string(si) + ".";
+    const TaskMetrics& m = s.metrics;
+    const size_t nops = vs.operators.size();
+    if (nops > 0) {
+      out.emplace_back(p + "numRecordsIn", std::to_string(s.op_metrics[0].records_in.load()));
+      out.emplace_back(p + "numRecordsOut", std::to_string(s.op_metrics[nops - 1].records_out.load()));
+    }
+    out.emplace_back(p + "accumulatedBusyTime", ms(m.busy_ns.load()));
+    out.emplace_back(p + "accumulatedIdleTime", ms(m.idle_ns.load()));
+    out.emplace_back(p + "accumulatedBackPressuredTime", ms(m.backpressured_ns.load()));
+    out.emplace_back(p + "currentInputWatermark", std::to_string(m.input_watermark.load()));
+    out.emplace_back(p + "currentOutputWatermark", std::to_string(m.output_watermark.load()));
+    out.emplace_back(p + "buffers.inputQueueLength", std::to_string(m.queued_buffers.load()));
+    for (size_t k = 0; k < nops; ++k) {
+      const OperatorMetrics& om = s.op_metrics[k];
+      const std::string q = p + vs.operators[k].id + ".";
+      out.emplace_back(q + "numRecordsIn", std::to_string(om.records_in.load()));
+      out.emplace_back(q + "numRecordsOut", std::to_string(om.records_out.load()));
+      out.emplace_back(q + "numLateRecordsDropped", std::to_string(om.late_records_dropped.load()));
+      out.emplace_back(q + "numRecordsInErrors", std::to_string(om.errors_skipped.load()));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<JobRuntime::VertexInfo> JobRuntime::Vertices() {
+  std::vector<VertexInfo> out;
+  std::lock_guard<std::mutex> graph_lock(graph_mu_);
+  for (size_t vi = 0; vi < vertices_.size(); ++vi) {
+    const VertexSpec& vs = spec_.vertices[vi];
+    VertexInfo info;
+    info.name = vs.name;
+    info.parallelism = vertices_[vi]->parallelism;
+    for (const OperatorSpec& op : vs.operators) info.operators.emplace_back(op.id);
+    const size_t nops = vs.operators.size();
+    for (const auto& s : vertices_[vi]->subtasks) {
+      if (nops == 0) break;
+      info.records_in += s->op_metrics[0].records_in.load();
+      info.records_out += s->op_metrics[nops - 1].records_out.load();
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
 }
 
 std::string JobRuntime::MetricsTable(bool since_start) {

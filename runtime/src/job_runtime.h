@@ -116,6 +116,20 @@ class JobRuntime {
   int64_t TriggerSavepoint(const std::string& target, bool stop, std::string* error);
   SavepointStatus SavepointStatusOf(int64_t request) const;
   std::string job_name() const { return spec_.name; }
+  // The metrics of one vertex (chain) in Flink's vertex scope, for the REST endpoint (any
+  // thread): "<subtask>.<metric>" for the subtask's task metrics and
+  // "<subtask>.<operator id>.<metric>" for each operator of the chain; subtasks count from 0.
+  // Sorted by name. Empty when `vertex` is out of range.
+  std::vector<std::pair<std::string, std::string>> VertexMetrics(int vertex);
+  // The vertices as the REST endpoint lists them: chain name, resolved parallelism, operator ids
+  // (any thread).
+  struct VertexInfo {
+    std::string name;
+    int parallelism = 0;
+    std::vector<std::string> operators;
+    uint64_t records_in = 0, records_out = 0;  // of the chain's first / last operator
+  };
+  std::vector<VertexInfo> Vertices();
   // "RUNNING", "RESTARTING", "FINISHED", "FAILED", "CANCELED" (Flink's job states).
   std::string state() const;
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <vector>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +34,7 @@ namespace httplib {
 
 struct Request {
   std::string method, path, body;
+  std::string query;  // after '?', undecoded
   std::vector<std::string> matches;  // [0] the path, then one entry per ":param" segment
 };
 struct Response {
@@ -140,7 +142,10 @@ class Server {
     if (sp1 == std::string::npos || sp2 == std::string::npos) return Reply(c, 400, "{\"errors\":[\"bad request\"]}");
     req.method = head.substr(0, sp1);
     req.path = head.substr(sp1 + 1, sp2 - sp1 - 1);
-    if (size_t q = req.path.find('?'); q != std::string::npos) req.path.resize(q);
+    if (size_t q = req.path.find('?'); q != std::string::npos) {
+      req.query = req.path.substr(q + 1);
+      req.path.resize(q);
+    }
     size_t length = 0;
     std::string lower = head;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -261,6 +266,124 @@ std::string JsonField(const std::string& body, const std::string& key) {
   return "";
 }
 
+// The value of `key` in a query string ("get=a,b&agg=sum"), percent-decoded; "" when absent.
+std::string QueryParam(const std::string& query, const std::string& key) {
+  size_t i = 0;
+  while (i <= query.size()) {
+    const size_t end = std::min(query.find('&', i), query.size());
+    const std::string part = query.substr(i, end - i);
+    if (part.compare(0, key.size() + 1, key + "=") == 0) {
+      std::string out;
+      for (size_t k = key.size() + 1; k < part.size(); ++k) {
+        const auto hex = [](char c) {
+          return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        };
+        if (part[k] == '%' && k + 2 < part.size() && hex(part[k + 1]) >= 0 && hex(part[k + 2]) >= 0) {
+          out += static_cast<char>(hex(part[k + 1]) * 16 + hex(part[k + 2]));
+          k += 2;
+        } else {
+          out += part[k] == '+' ? ' ' : part[k];
+        }
+      }
+      return out;
+    }
+    i = end + 1;
+  }
+  return "";
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t end = std::min(s.find(',', i), s.size());
+    if (end > i) out.push_back(s.substr(i, end - i));
+    i = end + 1;
+  }
+  return out;
+}
+
+// Flink's metric query answers: without `get`, the available ids ([{"id":M},...]); with it,
+// the values of the requested ones that exist ([{"id":M,"value":"V"},...], in request order).
+std::string MetricValuesJson(const std::vector<std::pair<std::string, std::string>>& metrics,
+                             const std::string& get) {
+  std::string out = "[";
+  if (get.empty()) {
+    for (const auto& [name, value] : metrics) {
+      out += std::string(out.size() > 1 ? "," : "") + "{\"id\":" + JsonString(name) + "}";
+    }
+  } else {
+    for (const std::string& want : SplitList(get)) {
+      const auto it = std::lower_bound(metrics.begin(), metrics.end(), std::make_pair(want, std::string()));
+      if (it == metrics.end() || it->first != want) continue;
+      out += std::string(out.size() > 1 ? "," : "") + "{\"id\":" + JsonString(want) +
+             ",\"value\":" + JsonString(it->second) + "}";
+    }
+  }
+  return out + "]";
+}
+
+// Flink's /subtasks/metrics: task-scope metrics aggregated over the vertex's subtasks
+// ("<subtask>.<name>" -> name), with `agg` out of min, max, sum, avg (default all four).
+std::string AggregatedMetricsJson(const std::vector<std::pair<std::string, std::string>>& metrics,
+                                  const std::string& get, const std::string& agg) {
+  std::map<std::string, std::vector<double>> by_name;
+  for (const auto& [name, value] : metrics) {
+    const size_t dot = name.find('.');
+    if (dot == std::string::npos) continue;
+    by_name[name.substr(dot + 1)].push_back(std::strtod(value.c_str(), nullptr));
+  }
+  std::vector<std::string> aggs = SplitList(agg);
+  if (aggs.empty()) aggs = {"min", "max", "avg", "sum"};
+  auto num = [](double d) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17g", d);
+    return std::string(b);
+  };
+  std::string out = "[";
+  auto one = [&](const std::string& name, const std::vector<double>& v) {
+    out += std::string(out.size() > 1 ? "," : "") + "{\"id\":" + JsonString(name);
+    double mn = v[0], mx = v[0], sum = 0;
+    for (double d : v) {
+      mn = std::min(mn, d);
+      mx = std::max(mx, d);
+      sum += d;
+    }
+    for (const std::string& a : aggs) {
+      if (a == "min") out += ",\"min\":" + num(mn);
+      if (a == "max") out += ",\"max\":" + num(mx);
+      if (a == "sum") out += ",\"sum\":" + num(sum);
+      if (a == "avg") out += ",\"avg\":" + num(sum / static_cast<double>(v.size()));
+    }
+    out += "}";
+  };
+  if (get.empty()) {
+    for (const auto& [name, v] : by_name) {
+      out += std::string(out.size() > 1 ? "," : "") + "{\"id\":" + JsonString(name) + "}";
+    }
+  } else {
+    for (const std::string& want : SplitList(get)) {
+      if (auto it = by_name.find(want); it != by_name.end()) one(want, it->second);
+    }
+  }
+  return out + "]";
+}
+
+std::string VerticesJson(const std::vector<JobRuntime::VertexInfo>& vertices) {
+  std::string out = "[";
+  for (size_t i = 0; i < vertices.size(); ++i) {
+    const JobRuntime::VertexInfo& v = vertices[i];
+    std::string ops = "[";
+    for (size_t k = 0; k < v.operators.size(); ++k) ops += (k ? "," : "") + JsonString(v.operators[k]);
+    out += std::string(i ? "," : "") + "{\"id\":\"" + std::to_string(i) + "\",\"name\":" + JsonString(v.name) +
+           ",\"parallelism\":" + std::to_string(v.parallelism) + ",\"operators\":" + ops +
+           "],\"metrics\":{\"read-records\":" + std::to_string(v.records_in) +
+           ",\"write-records\":" + std::to_string(v.records_out) + "}}";
+  }
+  return out + "]";
+}
+
 std::string CheckpointsJson(const CheckpointStats& s) {
   return "{\"counts\":{\"completed\":" + std::to_string(s.completed) +
          ",\"failed\":" + std::to_string(s.failed) +
@@ -313,7 +436,26 @@ std::string RestServer::Start(const std::string& address, int port, int* bound) 
     if (req.matches[1] != jid) return not_found(res);
     res.set_content("{\"jid\":\"" + jid + "\",\"name\":" + JsonString(rt->job_name()) +
                         ",\"state\":\"" + rt->state() +
-                        "\",\"checkpoints\":" + CheckpointsJson(rt->checkpoint_stats()) + "}",
+                        "\",\"vertices\":" + VerticesJson(rt->Vertices()) +
+                        ",\"checkpoints\":" + CheckpointsJson(rt->checkpoint_stats()) + "}",
+                    json);
+  });
+  // Vertex ids are the chains' numbers in the job's plan (`dfc plan`), from 0.
+  auto vertex_of = [=](const std::string& id) {
+    if (id.empty() || id.size() > 6 || id.find_first_not_of("0123456789") != std::string::npos) return -1;
+    const int v = std::atoi(id.c_str());
+    return v < static_cast<int>(rt->Vertices().size()) ? v : -1;
+  };
+  s.Get("/jobs/:jid/vertices/:vid/metrics", [=](const httplib::Request& req, httplib::Response& res) {
+    const int v = vertex_of(req.matches[2]);
+    if (req.matches[1] != jid || v < 0) return not_found(res);
+    res.set_content(MetricValuesJson(rt->VertexMetrics(v), QueryParam(req.query, "get")), json);
+  });
+  s.Get("/jobs/:jid/vertices/:vid/subtasks/metrics", [=](const httplib::Request& req, httplib::Response& res) {
+    const int v = vertex_of(req.matches[2]);
+    if (req.matches[1] != jid || v < 0) return not_found(res);
+    res.set_content(AggregatedMetricsJson(rt->VertexMetrics(v), QueryParam(req.query, "get"),
+                                          QueryParam(req.query, "agg")),
                     json);
   });
   s.Get("/jobs/:jid/checkpoints", [=](const httplib::Request& req, httplib::Response& res) {

@@ -5,7 +5,13 @@
 // (RELIABILITY.md, "The REST endpoint"); requests are bounded in size and time.
 //
 //   GET  /jobs                              {"jobs":[{"id":J,"status":S}]}
-//   GET  /jobs/J                            {"jid","name","state","checkpoints":{...}}
+//   GET  /jobs/J                            {"jid","name","state","vertices":[{"id","name",
+//                                            "parallelism","operators","metrics"}],"checkpoints"}
+//   GET  /jobs/J/vertices/V/metrics[?get=M,...]            vertex-scope metrics: without `get`
+//                                            [{"id":M}], with it [{"id":M,"value":"N"}]; M is
+//                                            "<subtask>.<metric>" or "<subtask>.<operator>.<metric>"
+//   GET  /jobs/J/vertices/V/subtasks/metrics[?get=M,...&agg=min,max,avg,sum]
+//                                            the same aggregated over the subtasks
 //   GET  /jobs/J/checkpoints                the checkpoint counters
 //   POST /jobs/J/savepoints                 body {"target-directory":D?,"cancel-job":B?}
 //                                           -> {"request-id":R}

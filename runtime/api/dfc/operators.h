@@ -60,11 +60,12 @@ class SourceLoop {
 
 // Paces a source to `rate` records per second for the whole job (each subtask takes its share).
 // Acquire() sleeps when the source is ahead; `before_sleep` runs first (publish, flush), so
-// records never wait in a buffer while the source sleeps. rate <= 0 = unlimited.
+// records never wait in a buffer while the source sleeps. rate <= 0 = unlimited; fractional
+// rates (0.5 = one record every 2 s) are paced too.
 class RateLimiter {
  public:
-  RateLimiter(TaskContext& ctx, int64_t rate)
-      : ctx_(ctx), per_subtask_(rate > 0 ? static_cast<double>(rate) / ctx.parallelism() : 0) {}
+  RateLimiter(TaskContext& ctx, double rate)
+      : ctx_(ctx), per_subtask_(rate > 0 ? rate / ctx.parallelism() : 0) {}
 
   template <class F>
   bool Acquire(F&& before_sleep) {
@@ -77,7 +78,10 @@ class RateLimiter {
     const int64_t now = ctx_.clock()->NowNanos();
     if (start_ns_ < 0) start_ns_ = now;
     ++emitted_;
-    const int64_t due = start_ns_ + static_cast<int64_t>(emitted_ * 1e9 / per_subtask_);
+    const double wait_ns = static_cast<double>(emitted_) * 1e9 / per_subtask_;
+    const int64_t due = wait_ns >= static_cast<double>(INT64_MAX - start_ns_) - 1e6
+                            ? INT64_MAX
+                            : start_ns_ + static_cast<int64_t>(wait_ns);
     if (due <= now) return false;
     before_sleep();
     // Between two records: a slow source takes checkpoint triggers here too.

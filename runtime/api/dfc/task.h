@@ -84,6 +84,7 @@ class TaskContext {
   // A node parameter: the -D <node>.<param>=value override if given, else `def`.
   std::string Param(std::string_view node, std::string_view param, std::string_view def) const;
   int64_t ParamInt(std::string_view node, std::string_view param, int64_t def) const;
+  double ParamDouble(std::string_view node, std::string_view param, double def) const;
   // A job configuration value (-D key=value overrides the job's `config`).
   std::string Config(std::string_view key, std::string_view def) const;
 
