@@ -376,7 +376,7 @@ void CheckpointCoordinator::ApplyRetention(int64_t completed_id, const std::stri
     if (id >= completed_id) continue;
     bool kept = false;
     for (const auto& k : keep) kept |= k.first == id;
-    if (!kept) DeleteCheckpoint(dir);
+    if (!kept && !SameCheckpointDir(dir, protected_dir_)) DeleteCheckpoint(dir);
   }
   (void)completed_dir;
 }

@@ -115,8 +115,12 @@ class CheckpointCoordinator {
   std::string latest_completed() const;
   // Checkpoints known to be valid, oldest first (retention keeps the newest `retained`).
   void SetKnownValid(std::vector<std::pair<int64_t, std::string>> valid);
+  // A checkpoint directory retention must never delete: the one the job was explicitly started
+  // from (--from-checkpoint DIR / --from-savepoint DIR; Flink's default NO_CLAIM restore mode).
+  void SetProtected(std::string dir) { protected_dir_ = std::move(dir); }
 
  private:
+  std::string protected_dir_;  // see SetProtected; "" = none
   struct Pending {
     int64_t id = 0;
     int64_t start_ns = 0;

@@ -387,6 +387,19 @@ std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& 
   return r;
 }
 
+bool SameCheckpointDir(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  const auto norm = [](const std::string& s) {
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::path(s), ec);
+    if (ec) p = fs::path(s);
+    p = p.lexically_normal();
+    if (p.has_parent_path() && p.filename().empty()) p = p.parent_path();  // "dir/" -> "dir"
+    return p;
+  };
+  return norm(a) == norm(b);
+}
+
 void DeleteCheckpoint(const std::string& dir) {
   ::unlink((dir + "/" + kManifest).c_str());
   FsyncDir(dir);

@@ -76,6 +76,9 @@ std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& 
 // Deletes a checkpoint directory: the manifest first (so a crash midway leaves no checkpoint
 // that looks valid), then the rest.
 void DeleteCheckpoint(const std::string& dir);
+// Whether two paths name the same checkpoint directory (after resolving "..", symlinks and a
+// trailing '/'); false when either is empty.
+bool SameCheckpointDir(const std::string& a, const std::string& b);
 
 // Copies every file of a loaded checkpoint into `target` (a new directory) durably: a savepoint
 // is self-contained. Returns an error message, or "".

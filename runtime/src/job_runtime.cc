@@ -614,7 +614,9 @@ int JobRuntime::Run() {
     // A finished job's checkpoints are discarded (Flink: discard on FINISHED), so running the
     // executable again starts from scratch.
     if (checkpoint_config_.periodic) {
-      for (const auto& [id, dir] : ListCheckpoints(checkpoint_config_.dir)) DeleteCheckpoint(dir);
+      for (const auto& [id, dir] : ListCheckpoints(checkpoint_config_.dir)) {
+        if (!SameCheckpointDir(dir, no_claim_dir_)) DeleteCheckpoint(dir);
+      }
     }
   }
   if (checkpointing_) {
@@ -660,6 +662,7 @@ int JobRuntime::RunAttempt() {
         [this](const std::string& why) { Fail(why); },
         [this] { Cancel(0); });
     coordinator->SetKnownValid(known_valid_);
+    coordinator->SetProtected(no_claim_dir_);
     for (auto& v : vertices_)
       for (auto& s : v->subtasks) s->ctx.coordinator_ = coordinator.get();
     std::lock_guard<std::mutex> lock(coordinator_mu_);
@@ -788,6 +791,9 @@ std::string JobRuntime::ChooseRestore(bool first_attempt, int* exit_code) {
     next_checkpoint_id_ = std::max(next_checkpoint_id_, info.id + 1);
     restored_ = std::move(data);
     restored_path_ = dir;
+    // Started from a snapshot the user named: it stays theirs (Flink's NO_CLAIM mode), retention
+    // and the discard on FINISHED never delete it.
+    if (first_attempt && explicit_path) no_claim_dir_ = dir;
     if (known_valid_.empty() && !info.savepoint) known_valid_.emplace_back(info.id, dir);
     const int64_t ms = (SteadyNs() - t0) / 1'000'000;
     {

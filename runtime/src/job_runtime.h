@@ -187,6 +187,7 @@ class JobRuntime {
   RestartStrategy restart_;
   std::unique_ptr<RestoredState::Data> restored_;  // what the current attempt started from
   std::string restored_path_;
+  std::string no_claim_dir_;  // the snapshot named by --from-checkpoint/--from-savepoint: never deleted
   std::unique_ptr<CheckpointCoordinator> coordinator_;  // of the current attempt
   int64_t next_checkpoint_id_ = 1;
   std::vector<std::pair<int64_t, std::string>> known_valid_;

@@ -1,6 +1,6 @@
 """Runs an unbounded job until an operator's count reaches a number, then cancels it (SIGTERM).
 
-Polls the --metrics-interval table on stderr until operator OP shows numRecordsIn == N (at most
+Polls the --metrics-interval table on stderr until operator OP shows numRecordsIn >= N (at most
 120 s, else fails), sends SIGTERM and prints the exit code. What happens before the cancel is what
 the test checks (e.g. windows fired by an idle source while the job runs: a cancel fires nothing).
 usage: wait_then_cancel.py EXE WORKDIR OP N [JOB ARGS...]
@@ -27,7 +27,7 @@ with open(err_path, "w") as err:
     p = subprocess.Popen([exe, "--metrics-interval", "0.05", *sys.argv[5:]], stderr=err,
                          stdout=subprocess.DEVNULL, cwd=work)
     deadline = time.monotonic() + 120
-    while count_in(open(err_path).read()) != n:
+    while (count_in(open(err_path).read()) or 0) < n:
         if p.poll() is not None:
             sys.exit(f"job exited with {p.returncode} before {op} saw {n} records:\n{open(err_path).read()}")
         if time.monotonic() > deadline:
@@ -35,4 +35,4 @@ with open(err_path, "w") as err:
             sys.exit(f"{op} never saw {n} records:\n{open(err_path).read()[-2000:]}")
         time.sleep(0.02)
     p.send_signal(signal.SIGTERM)
-    print(f"{op} saw {n} records while running; exit {p.wait(timeout=60)}")
+    print(f"{op} saw at least {n} records while running; exit {p.wait(timeout=60)}")
