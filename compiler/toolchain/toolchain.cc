@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -214,6 +215,7 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   key.Add(FileStamp(tc.runtime_lib));
   if (use_pch) key.Add(FileStamp(pch));  // rebuilt whenever a runtime header changes
   for (const auto& l : tc.runtime_libs) key.Add(l);
+  std::string runtime_headers_stamp, dependency_headers_text;
   // The runtime API headers are compiled into the job (templates such as dfc/window.h): a header
   // edit must not reuse a job built against the old one, also without the PCH (sanitizer builds).
   // Sorted: the key does not depend on directory order.
@@ -223,8 +225,12 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     for (fs::recursive_directory_iterator it(tc.runtime_include, hec), end; !hec && it != end; it.increment(hec))
       if (it->is_regular_file(hec)) headers.push_back(it->path().string());
     std::sort(headers.begin(), headers.end());
-    for (const auto& h : headers) key.Add(FileStamp(h));
+    for (const auto& h : headers) {
+      key.Add(FileStamp(h));
+      runtime_headers_stamp += FileStamp(h) + "\n";
+    }
   }
+  std::vector<std::string> dep_texts;
   for (const auto& [src, loc] : g.dependencies.sources) {
     std::string text;
     if (!ReadFile(src, &text)) {
@@ -233,6 +239,7 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     }
     key.Add(src);
     key.Add(text);
+    dep_texts.push_back(std::move(text));
   }
   // Headers the generated code includes: their text is part of what is compiled.
   for (const auto& [h, loc] : g.dependencies.headers) {
@@ -243,8 +250,20 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     }
     key.Add(h);
     key.Add(text);
+    dependency_headers_text += h + "\n" + text + "\n";
   }
   const std::string hex = key.Hex();
+  // What a dependency source's object depends on besides its own text: the compile flags and
+  // include paths, the runtime API headers and PCH, the job's dependency headers.
+  std::string dep_key_base;
+  {
+    KeyHasher base;
+    for (const auto& a : args) base.Add(a);
+    if (use_pch) base.Add(FileStamp(pch));
+    base.Add(runtime_headers_stamp);
+    base.Add(dependency_headers_text);
+    dep_key_base = base.Hex();
+  }
   const fs::path dir = fs::path(tc.cache_dir) / hex;
   const fs::path exe = dir / "job";
   BuildResult result;
@@ -267,23 +286,104 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     out << cpp;
     if (!out) return absl::UnavailableError("cannot write " + src.string());
   }
-  std::vector<std::string> cmd = args;
-  cmd.push_back(src.string());
-  for (const auto& [s, loc] : g.dependencies.sources) cmd.push_back(s);
-  cmd.push_back(tc.runtime_lib);
-  for (const auto& l : tc.runtime_libs) cmd.push_back(l);
-  for (const auto& l : libs) cmd.push_back(l);
-  for (const auto& f : tc.link_flags) cmd.push_back(f);
-  cmd.push_back("-o");
-  cmd.push_back((work / "job").string());
+  // Compile the generated code and every dependency source into objects, concurrently (one
+  // process each), then link. A dependency source's object is cached on its own, keyed by what
+  // it is compiled from: editing the job does not recompile its (often heavy) UDF files.
+  struct Unit {
+    std::vector<std::string> cmd;
+    fs::path object;
+    fs::path cached;  // where the object is kept in the cache ("" = the job's own code)
+    const SourceLoc* loc = nullptr;
+    std::string source;
+    ProcessResult result;
+    bool reused = false;
+  };
+  std::vector<Unit> units;
+  {
+    Unit job;
+    job.cmd = args;
+    if (opts.verbose && use_pch) job.cmd.insert(job.cmd.begin() + 1, "-H");  // says whether the .gch was taken
+    job.object = work / "dfc_job.o";
+    job.cmd.insert(job.cmd.end(), {"-c", src.string(), "-o", job.object.string()});
+    units.push_back(std::move(job));
+  }
+  const fs::path obj_cache = fs::path(tc.cache_dir) / "objects";
+  for (size_t i = 0; i < g.dependencies.sources.size(); ++i) {
+    const auto& [dep, loc] = g.dependencies.sources[i];
+    KeyHasher okey;
+    okey.Add(DFC_VERSION);
+    okey.Add(dep_key_base);
+    okey.Add(dep);
+    okey.Add(dep_texts[i]);
+    Unit u;
+    u.loc = &loc;
+    u.source = dep;
+    u.object = work / ("dep" + std::to_string(i) + ".o");
+    u.cached = obj_cache / (okey.Hex() + ".o");
+    if (opts.use_cache && fs::exists(u.cached, ec)) {
+      u.reused = true;
+    } else {
+      u.cmd = args;
+      u.cmd.insert(u.cmd.end(), {"-c", dep, "-o", u.object.string()});
+    }
+    units.push_back(std::move(u));
+  }
   if (opts.verbose) {
-    std::string line;
-    for (const auto& a : cmd) line += (line.empty() ? "" : " ") + a;
-    std::fprintf(stderr, "dfc: %s\n", line.c_str());
-    if (use_pch) cmd.insert(cmd.begin() + 1, "-H");  // the include trace says whether the .gch was taken
+    for (const Unit& u : units) {
+      std::string line;
+      for (const auto& a : u.cmd) line += (line.empty() ? "" : " ") + a;
+      if (u.reused) line = "reusing the compiled " + u.source + " (" + u.cached.string() + ")";
+      std::fprintf(stderr, "dfc: %s\n", line.c_str());
+    }
   }
   auto t0 = std::chrono::steady_clock::now();
-  ProcessResult r = RunProcess(cmd);
+  {
+    std::vector<std::thread> threads;
+    for (Unit& u : units) {
+      if (!u.reused) threads.emplace_back([&u] { u.result = RunProcess(u.cmd); });
+    }
+    for (auto& t : threads) t.join();
+  }
+  ProcessResult r = units[0].result;  // the job's own code
+  std::string failed_deps;
+  for (size_t i = 1; i < units.size(); ++i) {
+    const Unit& u = units[i];
+    if (u.reused || u.result.exit_code == 0) continue;
+    diags.Error(*u.loc, "dependency source '" + u.source + "' does not compile:\n" + u.result.output);
+    failed_deps += u.source + " ";
+  }
+  if (r.exit_code == 0 && failed_deps.empty()) {
+    std::vector<std::string> link;
+    link.push_back(tc.cxx);
+    for (const auto& f : tc.cxx_flags) link.push_back(f);  // e.g. the sanitizer flags
+    for (const Unit& u : units) link.push_back((u.reused ? u.cached : u.object).string());
+    link.push_back(tc.runtime_lib);
+    for (const auto& l : tc.runtime_libs) link.push_back(l);
+    for (const auto& l : libs) link.push_back(l);
+    for (const auto& f : tc.link_flags) link.push_back(f);
+    link.push_back("-o");
+    link.push_back((work / "job").string());
+    if (opts.verbose) {
+      std::string line;
+      for (const auto& a : link) line += (line.empty() ? "" : " ") + a;
+      std::fprintf(stderr, "dfc: %s\n", line.c_str());
+    }
+    ProcessResult lr = RunProcess(link);
+    if (lr.exit_code != 0) {
+      r.exit_code = lr.exit_code;
+      r.output += lr.output;
+    }
+  }
+  // Keep the freshly compiled dependency objects for the next build (atomically: temp + rename).
+  for (size_t i = 1; i < units.size(); ++i) {
+    const Unit& u = units[i];
+    if (u.reused || u.result.exit_code != 0 || !opts.use_cache) continue;
+    fs::create_directories(obj_cache, ec);
+    const fs::path tmp = u.cached.string() + ".tmp-" + fs::path(work).filename().string();
+    fs::copy_file(u.object, tmp, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(tmp, u.cached, ec);
+    if (ec) fs::remove(tmp, ec);
+  }
   result.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (opts.verbose) {
     result.pch_status = use_pch ? PchStatusFromTrace(r.output, pch)
@@ -291,6 +391,10 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
                                                      : "stale (older than a runtime header; rebuild dfc_runtime)";
     std::fprintf(stderr, "dfc: precompiled runtime header %s: %s\n", pch.empty() ? "-" : pch.c_str(),
                  result.pch_status.c_str());
+  }
+  if (!failed_deps.empty()) {
+    fs::remove_all(work, ec);
+    return absl::InvalidArgumentError("a dependency source does not compile");
   }
   if (r.exit_code != 0) {
     int user_errors = MapUserCodeErrors(r.output, g, diags);

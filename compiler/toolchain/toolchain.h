@@ -1,7 +1,10 @@
 // toolchain: compiles generated C++ and links it against the prebuilt runtime library into one
 // self-contained executable (libstdc++ and libgcc linked statically: `ldd` shows only libc, libm
 // and the loader), with a content-addressed build cache: the same generated code, dependencies,
-// flags, runtime library and dfc version reuse the earlier executable.
+// flags, runtime library and dfc version reuse the earlier executable. The generated code and each
+// `dependencies.sources` file compile concurrently into objects; a dependency's object is cached
+// by its own text, flags and headers (editing the job does not recompile its UDF files), and a
+// dependency that does not compile is reported at its entry in the job.
 //
 // Compiler errors in user C++ (UDFs) are mapped back to the job file: generated code places UDF
 // text behind `#line` directives, and this unit keeps only the diagnostics that point into the job,
