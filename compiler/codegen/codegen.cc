@@ -577,13 +577,13 @@ class Generator {
       if (kind < 0 && name == "event_type") {
         if (tk != ir::TypeKind::kInt && tk != ir::TypeKind::kBigint)
           diags_.Error(n.ParamLoc("type"), "nexmark column 'event_type' must be INT or BIGINT");
-        fill += "      " + lhs + " = static_cast<" + s.fields[f].type.CppType() + ">(ev.kind);\n";
+        fill += "      " + lhs + " = static_cast<" + s.fields[f].type.CppType() + ">(kind);\n";
         continue;
       }
       if (kind < 0 && name == "dateTime") {
         if (tk != ir::TypeKind::kTimestamp && tk != ir::TypeKind::kBigint)
           diags_.Error(n.ParamLoc("type"), "nexmark column 'dateTime' must be TIMESTAMP(3) or BIGINT");
-        fill += "      " + lhs + " = ev.date_time();\n";
+        fill += "      " + lhs + " = ts;\n";
         continue;
       }
       bool found = false;
@@ -607,7 +607,9 @@ class Generator {
             diags_.Error(n.ParamLoc("type"), "nexmark column '" + name + "' must be " + sql + ", declared " +
                                                  s.fields[f].type.ToString());
           if (col == "extra") extra = true;
-          per_kind[k] += "        " + lhs + " = ev." + kStreams[k] + "." + col + ";\n";
+          // Replay keeps the first pass's times: the source adds the pass's shift (0 when generating).
+          const bool timed = col == "dateTime" || col == "expires";
+          per_kind[k] += "        " + lhs + " = e." + col + (timed ? " + shift" : "") + ";\n";
         }
       }
       if (!found) {
@@ -645,21 +647,29 @@ class Generator {
          << "      if (!loop.Continue()) break;\n"
          << "      const int64_t i = sp.next;\n"
          << "      sp.next += sp.step;\n";
+    // The event is read in place (EventSource::*At: in replay the stored event, not a copy of it);
+    // only the declared columns are copied, into the row.
+    static const char* kAt[] = {"PersonAt", "AuctionAt", "BidAt"};
     if (kind >= 0) {
       out_ << "      if (src.KindOf(i) != static_cast<dfc::nexmark::EventKind>(" << kind << ")) continue;\n"
-           << "      src.Next(i, &ev);\n" << fill
+           << "      const auto& e = src." << kAt[kind] << "(i, &ev);\n"
+           << "      const int64_t shift = src.shift();\n"
+           << "      const int64_t ts = e.dateTime + shift;\n"
            << "      {\n" << per_kind[kind] << "      }\n";
     } else {
-      out_ << "      src.Next(i, &ev);\n"
-           << "      row = " << t << "();\n" << fill
-           << "      switch (ev.kind) {\n";
+      out_ << "      const dfc::nexmark::EventKind kind = src.KindOf(i);\n"
+           << "      row = " << t << "();\n"
+           << "      int64_t ts = 0;\n"
+           << "      switch (kind) {\n";
       for (int k = 0; k < 3; ++k)
-        out_ << "        case static_cast<dfc::nexmark::EventKind>(" << k << "): {\n" << per_kind[k]
-             << "          break;\n        }\n";
-      out_ << "      }\n";
+        out_ << "        case static_cast<dfc::nexmark::EventKind>(" << k << "): {\n"
+             << "          const auto& e = src." << kAt[k] << "(i, &ev);\n"
+             << "          const int64_t shift = src.shift();\n"
+             << "          ts = e.dateTime + shift;\n"
+             << per_kind[k] << "          break;\n        }\n";
+      out_ << "      }\n" << fill;
     }
-    out_ << "      const int64_t ts = ev.date_time();\n"
-         << "      if (ts > max_ts) max_ts = ts;\n"
+    out_ << "      if (ts > max_ts) max_ts = ts;\n"
          << "      op0(row, ts);\n";
     // An explicit "watermark" strategy on the node replaces the built-in one (EmitSourceWatermarks).
     if (!n.Param("watermark")) {

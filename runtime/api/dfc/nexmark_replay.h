@@ -50,6 +50,29 @@ class EventSource {
     return gen_.KindOf(j_);
   }
 
+  // The event at index `i`, whose kind is KindOf(i), by reference and without a copy (the source
+  // reads only the columns it declares): in replay the stored event, whose dateTime (and an
+  // auction's expires) are those of the first pass — add shift(); otherwise `scratch`, generated
+  // into (shift() is then 0). Valid until the next call.
+  const Person& PersonAt(int64_t i, Event* scratch) {
+    if (passes_ <= 0) return Generate(i, scratch).person;
+    Seek(i);
+    return persons_[static_cast<size_t>(slot_[j_])];
+  }
+  const Auction& AuctionAt(int64_t i, Event* scratch) {
+    if (passes_ <= 0) return Generate(i, scratch).auction;
+    Seek(i);
+    return auctions_[static_cast<size_t>(slot_[j_])];
+  }
+  const Bid& BidAt(int64_t i, Event* scratch) {
+    if (passes_ <= 0) return Generate(i, scratch).bid;
+    Seek(i);
+    return bids_[static_cast<size_t>(slot_[j_])];
+  }
+  // What to add to the dateTime (and expires) of the event last returned by *At().
+  int64_t shift() const { return pass_ * span_ms_; }
+
+  // The event at index `i` as a copy (time already shifted).
   void Next(int64_t i, Event* out) {
     if (passes_ <= 0) {
       gen_.Next(i, out);
@@ -78,6 +101,10 @@ class EventSource {
   }
 
  private:
+  const Event& Generate(int64_t i, Event* scratch) {
+    gen_.Next(i, scratch);
+    return *scratch;
+  }
   void Seek(int64_t i) {
     if (i == i_) return;
     if (i_ >= 0 && i == i_ + stride_) {
