@@ -61,7 +61,7 @@ HANDWRITTEN = {"q0", "q1", "q2", "q5", "q7", "q8"}
 # Queries whose dfc job runs at well under 1M events/s per core get a fraction of --events /
 # --replay-events (same count for dfc and hand-written), so one slow query does not take the
 # table's whole time budget; the events column shows the count used.
-SLOW = {"q7": 0.1, "q18": 0.2, "q21": 0.2}
+SLOW = {"q18": 0.2, "q21": 0.2}
 job_flags = re.search(r"set\(DFC_JOB_CXX_FLAGS ([^$)]*)", open(f"{root}/cmake/DfcJobFlags.cmake").read())
 job_flags = job_flags.group(1).strip() if job_flags else "?"
 
