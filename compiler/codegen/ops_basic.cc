@@ -167,11 +167,13 @@ class Sink final : public OpEmitter {
 std::unique_ptr<OpEmitter> MakeEventTimeEmitter(const ir::Node& n);  // ops_window.cc
 std::unique_ptr<OpEmitter> MakeJoinEmitter(const ir::Node& n);       // ops_join.cc
 std::unique_ptr<OpEmitter> MakeProcessEmitter(const ir::Node& n);    // ops_process.cc
+std::unique_ptr<OpEmitter> MakeConnectEmitter(const ir::Node& n);    // ops_connect.cc
 
 std::unique_ptr<OpEmitter> MakeEmitter(const ir::Node& n) {
   if (auto e = MakeEventTimeEmitter(n)) return e;
   if (auto e = MakeJoinEmitter(n)) return e;
   if (auto e = MakeProcessEmitter(n)) return e;
+  if (auto e = MakeConnectEmitter(n)) return e;
   if (n.op == "source" || n.op == "key_by" || n.op == "union" || n.op == "late_output")
     return std::make_unique<PassThrough>();
   if (n.op == "filter") return std::make_unique<Filter>();

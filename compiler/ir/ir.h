@@ -85,6 +85,7 @@ struct Node {
   std::vector<int> key_fields;       // key_by: fields of the input schema; also carried by the
                                      // keyed stream's consumers (reduce...)
   std::vector<int> right_key_fields;  // two-input keyed ops (joins): the key of input 1
+  int aux_schema = -1;               // join with 'columns': the joined row `where`/`columns` read
   std::optional<UserFunction> fn;    // map / flat_map / reduce / window_reduce / window_process / joins
   int chain = -1;                    // index into Graph::chains
 

@@ -209,8 +209,10 @@ class Inference {
       InferWindowAggregate(n);
     } else if (n.op == "window_reduce" || n.op == "window_process") {
       InferWindowUdf(n);
-    } else if (n.op == "window_join" || n.op == "interval_join") {
+    } else if (n.op == "window_join" || n.op == "interval_join" || n.op == "join") {
       InferJoin(n);
+    } else if (n.op == "co_map" || n.op == "co_flat_map" || n.op == "co_process") {
+      InferConnect(n);
     } else if (n.op == "late_output") {
       // The window's input rows (a window whose spec failed to parse has no type: skip).
       const Node& win = g_.nodes[n.inputs[0]];
@@ -543,32 +545,17 @@ class Inference {
     const bool same = n.Param("key") != nullptr;
     std::vector<int> lk = ParseKeyFields(n, same ? "key" : "left_key", l, diags_);
     std::vector<int> rk = ParseKeyFields(n, same ? "key" : "right_key", r, diags_);
-    if (diags_.num_errors() == errors) {
-      if (lk.size() != rk.size()) {
-        diags_.Error(n.ParamLoc("right_key"), "left_key has " + std::to_string(lk.size()) + " columns but right_key has " +
-                                                  std::to_string(rk.size()));
-      } else if (lk.empty()) {
-        diags_.Error(n.loc, n.op + " needs at least one key column");
-      } else {
-        for (size_t i = 0; i < lk.size(); ++i) {
-          if (l.fields[lk[i]].type != r.fields[rk[i]].type)
-            diags_.Error(n.ParamLoc(same ? "key" : "right_key"),
-                         "join key column " + std::to_string(i + 1) + " is " + l.fields[lk[i]].type.ToString() +
-                             " on the left ('" + l.fields[lk[i]].name + "') but " + r.fields[rk[i]].type.ToString() +
-                             " on the right ('" + r.fields[rk[i]].name + "'): CAST one side in a select first");
-        }
-      }
-    }
-    bool event_time = true;
+    if (diags_.num_errors() == errors) CheckTwoInputKeys(n, l, r, lk, rk, n.ParamLoc(same ? "key" : "right_key"));
+    bool event_time = n.op != "join";  // the regular join needs no time
     if (n.op == "window_join") {
       std::optional<WindowSpec> w = ParseWindowSpec(n, diags_, /*allow_global=*/false);
       if (w && !w->late_output.empty()) diags_.Error(n.ParamLoc("late_output"), "window_join has no late_output");
       if (w) event_time = w->event_time();
-    } else {
+    } else if (n.op == "interval_join") {
       ParseIntervalSpec(n, diags_);
     }
     bool present = false;
-    const int t = TypeParam(n, &present);
+    const int t = n.op == "join" ? -1 : TypeParam(n, &present);
     const bool has_fn = n.Param("fn") != nullptr;
     if (has_fn && !present) diags_.Error(n.ParamLoc("fn"), n.op + " with 'fn' needs 'type': the row type fn returns");
     if (present && !has_fn) diags_.Error(n.ParamLoc("type"), n.op + " with 'type' needs 'fn' (Out(const Left&, const Right&))");
@@ -602,6 +589,120 @@ class Inference {
     result.derived = true;
     n.out_schema = static_cast<int>(g_.schemas.size());
     g_.schemas.push_back(std::move(result));
+    if (n.op == "join") InferJoinWhereColumns(n);
+  }
+
+  // The regular join's `where` (a BOOLEAN over the joined row: left columns then right ones) and
+  // `columns` (projections of the joined row, as select's; default: the joined row itself).
+  // With `columns` the joined row becomes Node::aux_schema and out_schema the projection's.
+  void InferJoinWhereColumns(Node& n) {
+    const int joined = n.out_schema;
+    const Schema& in = g_.schemas[joined];
+    if (const Value* where = n.Param("where"); where && where->is_string()) {
+      ir::ExprPtr e = ParseExpr(where->str, where->loc, diags_);
+      if (!e || !TypeCheck(*e, in, diags_)) return;
+      if (e->type.kind != ir::TypeKind::kBoolean) {
+        diags_.Error(e->loc, "join condition 'where' must be BOOLEAN, got " + e->type.ToString());
+        return;
+      }
+      n.predicate = std::move(e);
+    }
+    const Value* columns = n.Param("columns");
+    if (!columns) return;
+    const int errors = diags_.num_errors();
+    std::vector<ir::Projection> out;
+    for (const Value* item : StringList(*columns, "columns")) {
+      std::optional<ir::Projection> p = ParseProjection(item->str, item->loc, static_cast<int>(out.size()), diags_);
+      if (!p || !TypeCheck(*p->expr, in, diags_)) continue;
+      for (const auto& q : out)
+        if (q.name == p->name) diags_.Error(p->loc, "duplicate output column '" + p->name + "' in join columns");
+      out.push_back(std::move(*p));
+    }
+    if (diags_.num_errors() > errors) return;
+    if (out.empty()) {
+      diags_.Error(columns->loc, "join 'columns' lists no column");
+      return;
+    }
+    Schema result;
+    result.loc = n.loc;
+    for (const ir::Projection& p : out) {
+      ir::Field f;
+      f.name = p.name;
+      f.type = p.expr->type;
+      f.loc = p.loc;
+      result.fields.push_back(std::move(f));
+    }
+    g_.schemas[joined].name += "_joined";
+    result.name = DerivedName(n);
+    result.derived = true;
+    n.aux_schema = joined;
+    n.projections = std::move(out);
+    n.out_schema = static_cast<int>(g_.schemas.size());
+    g_.schemas.push_back(std::move(result));
+  }
+
+  // Equal keys must hash alike: the same number of columns, the same types, column by column.
+  void CheckTwoInputKeys(const Node& n, const Schema& l, const Schema& r, const std::vector<int>& lk,
+                         const std::vector<int>& rk, const SourceLoc& at) {
+    if (lk.size() != rk.size()) {
+      diags_.Error(at, "left_key has " + std::to_string(lk.size()) + " columns but right_key has " +
+                           std::to_string(rk.size()));
+    } else if (lk.empty()) {
+      diags_.Error(n.loc, n.op + " needs at least one key column");
+    } else {
+      for (size_t i = 0; i < lk.size(); ++i) {
+        if (l.fields[lk[i]].type != r.fields[rk[i]].type)
+          diags_.Error(at, std::string(n.op.rfind("co_", 0) == 0 ? "" : "join ") + "key column " + std::to_string(i + 1) + " is " + l.fields[lk[i]].type.ToString() +
+                               " on the left ('" + l.fields[lk[i]].name + "') but " + r.fields[rk[i]].type.ToString() +
+                               " on the right ('" + r.fields[rk[i]].name + "'): CAST one side in a select first");
+      }
+    }
+  }
+
+  // co_map / co_flat_map / co_process (Flink's ConnectedStreams): the key is 'key' or
+  // 'left_key'/'right_key', else the keys of two key_by inputs (co_process must be keyed: its
+  // state and timers are per key; co_map/co_flat_map may be unkeyed). out = `type`, default the
+  // inputs' type when both have the same one. fn1/fn2/on_timer/state are re-read by codegen.
+  void InferConnect(Node& n) {
+    const int ls = InputSchema(n, 0), rs = InputSchema(n, 1);
+    const Schema& l = g_.schemas[ls];
+    const Schema& r = g_.schemas[rs];
+    const int errors = diags_.num_errors();
+    std::vector<int> lk, rk;
+    if (n.Param("key") || n.Param("left_key") || n.Param("right_key")) {
+      const bool same = n.Param("key") != nullptr;
+      lk = ParseKeyFields(n, same ? "key" : "left_key", l, diags_);
+      rk = ParseKeyFields(n, same ? "key" : "right_key", r, diags_);
+      if (diags_.num_errors() == errors) CheckTwoInputKeys(n, l, r, lk, rk, n.ParamLoc(same ? "key" : "right_key"));
+    } else {
+      const Node& a = g_.nodes[n.inputs[0]];
+      const Node& b = g_.nodes[n.inputs[1]];
+      const bool ka = a.op == "key_by", kb = b.op == "key_by";
+      if (ka && kb) {
+        lk = a.key_fields;
+        rk = b.key_fields;
+        if (!lk.empty() && !rk.empty()) CheckTwoInputKeys(n, l, r, lk, rk, n.loc);
+      } else if (ka || kb) {
+        const size_t unkeyed = ka ? 1 : 0;
+        diags_.Error(unkeyed < n.input_locs.size() ? n.input_locs[unkeyed] : n.loc,
+                     n.op + ": input '" + n.input_ids[unkeyed] + "' is not keyed but '" + n.input_ids[1 - unkeyed] +
+                         "' is: key_by both inputs (with keys of the same types), or give 'key' / 'left_key' and "
+                         "'right_key'");
+      } else if (n.op == "co_process") {
+        diags_.Error(n.loc, "co_process needs keyed inputs (its state and timers are per key): key_by both inputs, "
+                            "or give 'key' (or 'left_key' and 'right_key')");
+      }
+    }
+    if (n.op == "co_process") ParseStateSpec(n, g_, diags_);
+    bool present = false;
+    const int t = TypeParam(n, &present);
+    if (!present && ls != rs)
+      diags_.Error(n.loc, n.op + "'s inputs have different types (" + l.name + ", " + r.name +
+                              "): give 'type', the row type fn1 and fn2 produce");
+    if (diags_.num_errors() > errors || (present && t < 0)) return;
+    n.key_fields = std::move(lk);
+    n.right_key_fields = std::move(rk);
+    n.out_schema = present ? t : ls;
   }
 
   // window_aggregate (compiler/expr/window_spec.h): out = key columns, window_start, window_end,

@@ -23,7 +23,10 @@ bool IsNonParallelSource(const ir::Node& n) {
 bool IsWindowOp(const ir::Node& n) {
   return n.op == "window_aggregate" || n.op == "window_reduce" || n.op == "window_process";
 }
-bool IsJoin(const ir::Node& n) { return n.op == "window_join" || n.op == "interval_join"; }
+bool IsJoin(const ir::Node& n) {
+  return n.op == "window_join" || n.op == "interval_join" || n.op == "join" ||
+         ((n.op == "co_map" || n.op == "co_flat_map" || n.op == "co_process") && !n.key_fields.empty());
+}
 bool IsNonKeyedWindow(const ir::Node& n) { return IsWindowOp(n) && n.key_fields.empty(); }
 bool IsKeyed(const ir::Node& n) { return n.op == "key_by" || IsJoin(n) || (IsWindowOp(n) && !n.key_fields.empty()); }
 

@@ -314,7 +314,8 @@ class Verifier {
     } else if (n.op == "window_aggregate" || n.op == "window_reduce" || n.op == "window_process") {
       if (n.Param("key")) CheckKey(n);  // no key: one window for the whole stream (windowAll)
       if (n.op != "window_aggregate") GetString(n, "fn", true);
-    } else if (n.op == "window_join" || n.op == "interval_join") {
+    } else if (n.op == "window_join" || n.op == "interval_join" || n.op == "join") {
+      if (n.op == "join") GetString(n, "where", false);
       if (n.Param("key")) {
         CheckKey(n);
         if (n.Param("left_key") || n.Param("right_key"))
@@ -327,6 +328,15 @@ class Verifier {
     } else if (n.op == "process") {
       GetString(n, "fn", true);
       GetString(n, "on_timer", false);
+    } else if (n.op == "co_map" || n.op == "co_flat_map" || n.op == "co_process") {
+      // Keys are optional here (co_process without them needs key_by inputs: infer-types).
+      GetString(n, "fn1", true);
+      GetString(n, "fn2", true);
+      if (n.op == "co_process") GetString(n, "on_timer", false);
+      if (n.Param("key") && (n.Param("left_key") || n.Param("right_key")))
+        diags_.Error(n.ParamLoc("key"), "give either 'key' (the same columns on both sides) or 'left_key' and 'right_key'");
+      else if (!n.Param("key") && (n.Param("left_key") != nullptr) != (n.Param("right_key") != nullptr))
+        Missing(n, n.Param("left_key") ? "right_key" : "left_key", " (left_key and right_key go together)");
     }
   }
 

@@ -114,7 +114,7 @@ bool IsDslClass(const clang::CXXRecordDecl* rd) {
          n == "SinkBuilder" || n == "SelectBuilder" || n == "KeySelection" ||
          n == "WindowedStream" || n == "WindowOutput" || n == "JoinedStreams" ||
          n == "WindowedJoin" || n == "IntervalJoin" || n == "IntervalJoined" ||
-         n == "ProcessBuilder";
+         n == "ProcessBuilder" || n == "ConnectedStreams" || n == "RegularJoin";
 }
 
 bool IsDslType(clang::QualType t) {
@@ -150,7 +150,9 @@ struct Handle {
   // kWindowed / kJoin: the parameters collected so far (window, allowed_lateness, lower, upper),
   // a JSON object; never modified once shared (WithParam copies).
   std::shared_ptr<const json::Value> params;
-  // kJoin: the right input and its key; join_op is "window_join" or "interval_join".
+  // kJoin: the right input and its key; join_op is "window_join" or "interval_join", "join" (the
+  // regular join after where(...)), or "connect" (ConnectedStreams; keys absent when both inputs
+  // are key_by nodes or neither is keyed).
   int right = -1;
   std::shared_ptr<const json::Value> right_keys;
   std::string join_op;
@@ -1196,6 +1198,8 @@ class JobReader {
       // A window over the whole stream: a window op without "key".
       Handle w{Handle::Kind::kKeys, self.node};
       return WindowCall(call, w, "window", at);
+    } else if (name == "connect") {
+      return ConnectCall(call, self, cls == "KeyedStream", at);
     } else if (cls == "KeyedStream" && (name == "window" || name == "join" || name == "interval_join")) {
       // On a key_by node: the window or join keeps the node as its input and takes its key.
       Handle keys = KeysOf(self);
@@ -1285,6 +1289,38 @@ class JobReader {
     return out;
   }
 
+  // connect(other) on a stream (keyed: a key_by node) or, from WindowCall, on a key selection.
+  // Both inputs key_by nodes: the node takes their keys (no key parameters); both key
+  // selections: "key" or "left_key"/"right_key"; neither keyed: co_map / co_flat_map only.
+  Handle ConnectCall(const clang::CXXMemberCallExpr* call, const Handle& self, bool self_keyed_node,
+                     const SourceLoc& at) {
+    using K = Handle::Kind;
+    if (!ArgCount(call, 1)) return {};
+    Handle other = Eval(call->getArg(0));
+    if (other.kind == K::kNone) return {};
+    const bool self_keys = self.kind == K::kKeys;
+    const bool other_keys = other.kind == K::kKeys;
+    const bool other_keyed_node = other.kind == K::kStream && other.keyed;
+    if ((self_keys || self_keyed_node) != (other_keys || other_keyed_node) || self_keys != other_keys) {
+      diags_.Error(Loc(call->getArg(0)),
+                   "connect: key both streams the same way (key_by(\"id\", ...) nodes on both sides, or "
+                   "key_by(...) selections on both sides), or neither");
+      return {};
+    }
+    Handle j = self;
+    j.kind = K::kJoin;
+    j.join_op = "connect";
+    j.right = other.node;
+    j.keyed = self_keys || self_keyed_node;
+    if (self_keys) {
+      j.right_keys = other.keys;
+    } else {
+      j.keys = nullptr;
+      j.right_keys = nullptr;
+    }
+    return j;
+  }
+
   // A keyed stream (the result of key_by with an id) as a key selection on its node.
   Handle KeysOf(const Handle& h) {
     if (h.kind == Handle::Kind::kKeys) return h;
@@ -1320,7 +1356,9 @@ class JobReader {
       inputs->items.push_back(MakeStr(doc_.NodeId(self.node), at));
       inputs->items.push_back(MakeStr(doc_.NodeId(self.right), at));
       Set(node, "inputs", at, std::move(inputs));
-      if (self.keys->ToJson() == self.right_keys->ToJson()) {
+      if (!self.keys || !self.right_keys) {
+        // connect of two key_by nodes (their keys) or of unkeyed streams: no key parameters
+      } else if (self.keys->ToJson() == self.right_keys->ToJson()) {
         Set(node, "key", self.keys->loc, dsl::Clone(*self.keys));
       } else {
         Set(node, "left_key", self.keys->loc, dsl::Clone(*self.keys));
@@ -1361,6 +1399,37 @@ class JobReader {
       j.join_op = name == "join" ? "window_join" : "interval_join";
       j.right = right.node;
       j.right_keys = right.keys;
+      return j;
+    }
+    if (keys && name == "connect" && self.keys) return ConnectCall(call, self, false, at);
+    if (join && self.join_op == "connect" && (name == "map" || name == "flat_map" || name == "process") &&
+        ArgCount(call, 3)) {
+      if (name == "process" && !self.keyed) {
+        diags_.Error(at, "co_process needs keyed streams: key_by both streams before connect (state and "
+                         "timers are per key)");
+        return {};
+      }
+      Handle out{K::kStream};
+      out.node = NewWindowNode(call, self, name == "map" ? "co_map" : name == "flat_map" ? "co_flat_map" : "co_process", at);
+      if (out.node < 0) return {};
+      if (!WrittenTypeArgs(call).empty()) SetType(out.node, call, at);
+      SetFn(out.node, call, "fn1", 1);
+      SetFn(out.node, call, "fn2", 2);
+      return out;
+    }
+    if (join && (self.join_op == "window_join" || self.join_op == "join") && name == "select" && ArgCount(call, 1)) {
+      // The regular join (no window): where(...) collected, columns optional.
+      Handle out{K::kStream};
+      out.node = NewWindowNode(call, self, "join", at);
+      if (out.node < 0) return {};
+      if (call->getNumArgs() >= 2) SetColumns(out.node, call, at);
+      return out;
+    }
+    if (join && self.join_op == "window_join" && name == "where" && ArgCount(call, 1)) {
+      auto w = StrArg(call->getArg(0), "the join condition");
+      if (!w) return {};
+      Handle j = WithParam(self, "where", w->second, MakeStr(w->first, w->second));
+      if (j.kind != K::kNone) j.join_op = "join";
       return j;
     }
     if (join && self.join_op == "interval_join" && name == "between" && ArgCount(call, 2)) {

@@ -298,6 +298,10 @@ template <class L, class R>
 class IntervalJoin;
 template <class T>
 class SinkBuilder;
+template <class L, class R>
+class ConnectedStreams;
+template <class L, class R>
+class RegularJoin;
 
 // A stream of rows of type T: the output of one node. Every transformation takes the new node's
 // id first. Copying a DataStream refers to the same node (fan-out is fine).
@@ -400,6 +404,14 @@ class DataStream {
     return *this;
   }
 
+  // Flink's ConnectedStreams without keys: a.connect(b).map<Out>("id", fn1, fn2) /
+  // .flat_map<Out>("id", fn1, fn2) (JSON: co_map / co_flat_map, inputs [a, b], fn1, fn2[, type]).
+  // co_process needs keys: key_by both streams first.
+  template <class U>
+  ConnectedStreams<T, U> connect(const DataStream<U>& other) const {
+    return ConnectedStreams<T, U>(job_);
+  }
+
   // Merges this stream with others of the same row type (JSON: op union, inputs).
   template <class... S>
     requires(sizeof...(S) > 0 && (std::is_convertible_v<S, DataStream<T>> && ...))
@@ -440,6 +452,13 @@ class KeyedStream : public DataStream<T> {
   template <dsl_internal::Keyed Other>
   IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type> interval_join(const Other& other) const {
     return IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type>(this->job_);
+  }
+
+  // Flink's connect on keyed streams: by_a.connect(by_b).process<Out>("id", fn1, fn2) etc. (JSON:
+  // co_process / co_map / co_flat_map with inputs = both key_by nodes; see ConnectedStreams).
+  template <dsl_internal::Keyed Other>
+  ConnectedStreams<T, typename dsl_internal::KeyedRow<Other>::type> connect(const Other& other) const {
+    return ConnectedStreams<T, typename dsl_internal::KeyedRow<Other>::type>(this->job_);
   }
 
   // Flink's KeyedProcessFunction (JSON: op process, fn[, type Out]): fn(row, ctx, out) per record,
@@ -490,6 +509,12 @@ class KeySelection {
   template <dsl_internal::Keyed Other>
   IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type> interval_join(const Other& other) const {
     return IntervalJoin<T, typename dsl_internal::KeyedRow<Other>::type>(job_);
+  }
+  // Flink's connect on keyed streams: a.key_by(...).connect(b.key_by(...)).process<Out>("id", fn1,
+  // fn2) (JSON: co_process / co_map / co_flat_map, inputs [a, b], key or left_key/right_key).
+  template <dsl_internal::Keyed Other>
+  ConnectedStreams<T, typename dsl_internal::KeyedRow<Other>::type> connect(const Other& other) const {
+    return ConnectedStreams<T, typename dsl_internal::KeyedRow<Other>::type>(job_);
   }
 
  private:
@@ -581,11 +606,36 @@ class WindowedJoin {
   Job* job_;
 };
 
+// The regular join (JSON: op join): a.key_by(...).join(b.key_by(...))[.where("sql")]
+// .select("id"[, {columns}]). Unwindowed, inner, append-only: a joined row per match as rows
+// arrive; both sides stay in keyed state.
+template <class L, class R>
+class RegularJoin {
+ public:
+  explicit RegularJoin(Job* job) : job_(job) {}
+  // The joined rows (left columns then right ones, a taken right name gets a suffix 0, 1...),
+  // projected by `columns` (SQL over the joined row, JSON: columns) when given.
+  DataStream<DerivedRow> select(const char* id) const { return DataStream<DerivedRow>(job_); }
+  DataStream<DerivedRow> select(const char* id, std::initializer_list<const char*> columns) const {
+    return DataStream<DerivedRow>(job_);
+  }
+
+ private:
+  Job* job_;
+};
+
 template <class L, class R>
 class JoinedStreams {
  public:
   explicit JoinedStreams(Job* job) : job_(job) {}
   WindowedJoin<L, R> window(WindowAssigner assigner) const { return WindowedJoin<L, R>(job_); }
+  // Without a window: the regular join (see RegularJoin). `where`: an SQL condition over the
+  // joined row (JSON: where).
+  RegularJoin<L, R> where(const char* condition) const { return RegularJoin<L, R>(job_); }
+  DataStream<DerivedRow> select(const char* id) const { return DataStream<DerivedRow>(job_); }
+  DataStream<DerivedRow> select(const char* id, std::initializer_list<const char*> columns) const {
+    return DataStream<DerivedRow>(job_);
+  }
 
  private:
   Job* job_;
@@ -651,6 +701,35 @@ class ProcessBuilder : public DataStream<T> {
   }
   // The same with the JSON format's type string, verbatim: state("count", "VALUE<BIGINT>").
   ProcessBuilder state(const char* name, const char* type) const { return *this; }
+};
+
+// Two streams connected (Flink's ConnectedStreams): one operator over both, fn1 for the rows of
+// the first stream, fn2 for those of the second, one output type Out (default: the first
+// stream's row type, which then must be the second's too).
+template <class L, class R>
+class ConnectedStreams {
+ public:
+  explicit ConnectedStreams(Job* job) : job_(job) {}
+  // fn1(const L&) -> Out, fn2(const R&) -> Out (JSON: op co_map, fn1, fn2[, type]).
+  template <class Out = void, class F1, class F2>
+  DataStream<dsl_internal::Pick<Out, L>> map(const char* id, F1&& fn1, F2&& fn2) const {
+    return DataStream<dsl_internal::Pick<Out, L>>(job_);
+  }
+  // fn1(const L&, dfc::Collector<Out>&), fn2(const R&, dfc::Collector<Out>&) (JSON: co_flat_map).
+  template <class Out = void, class F1, class F2>
+  DataStream<dsl_internal::Pick<Out, L>> flat_map(const char* id, F1&& fn1, F2&& fn2) const {
+    return DataStream<dsl_internal::Pick<Out, L>>(job_);
+  }
+  // Flink's KeyedCoProcessFunction (JSON: op co_process; keyed streams only): fn1(row, ctx, out),
+  // fn2(row, ctx, out) share keyed state and timers (declare them on the returned builder, as for
+  // process: .value_state<T>("n"), .on_timer(fn)).
+  template <class Out = void, class F1, class F2>
+  ProcessBuilder<dsl_internal::Pick<Out, L>> process(const char* id, F1&& fn1, F2&& fn2) const {
+    return ProcessBuilder<dsl_internal::Pick<Out, L>>(job_);
+  }
+
+ private:
+  Job* job_;
 };
 
 // A select node (JSON: op select): more of its parameters.

@@ -11,7 +11,7 @@ import sys
 
 
 # Parameters holding C++ code (user functions).
-CODE_PARAMS = ("fn", "on_timer")
+CODE_PARAMS = ("fn", "fn1", "fn2", "on_timer")
 
 
 def squeeze(code):

@@ -1,0 +1,275 @@
+// Emitters for connected streams (Flink's ConnectedStreams): co_map, co_flat_map and co_process,
+// and for the regular join (`join`, below).
+// Two-input chain heads: Body() runs fn1 on the rows of input 0, Body1() fn2 on those of input 1.
+// co_process (Flink's KeyedCoProcessFunction) shares one keyed backend (dfc/state.h: the node's
+// "state" declarations, checkpointed by key group like the process op's) and one timer service
+// between both inputs: fn1(row, ctx, out) / fn2(row, ctx, out) per record with the current key
+// set from that input's key, on_timer(time, ctx, out) per firing timer (event time when the
+// combined watermark — the minimum of both inputs — reaches it, before it is forwarded).
+#include <optional>
+
+#include "compiler/codegen/emitter.h"
+#include "compiler/expr/state_spec.h"
+
+namespace dfc::compiler::codegen {
+
+namespace {
+
+// The UDF text of parameter `key` as a factory dfc_make_<name>_<node>().
+void EmitFactory(CodegenContext& c, const std::string& key, const std::string& name) {
+  const json::Value* v = c.node().Param(key);
+  if (!v || !v->is_string()) return;
+  ir::UserFunction fn;
+  fn.code = v->str;
+  fn.loc = v->loc;
+  c.out() << "inline auto dfc_make_" << name << "_" << c.node_index() << "() {\n  return ";
+  c.EmitUserCode(fn);
+  c.out() << ";\n}\n";
+}
+
+void EmitMember(CodegenContext& c, const std::string& name) {
+  const std::string ni = std::to_string(c.node_index());
+  c.out() << "  decltype(dfc_make_" << name << "_" << ni << "()) " << name << c.ks() << "_ = dfc_make_" << name << "_"
+          << ni << "();\n";
+}
+
+class CoBase : public OpEmitter {
+ public:
+  bool TwoInputs() const override { return true; }
+  void Helpers(CodegenContext& c) override {
+    EmitFactory(c, "fn1", "fn1");
+    EmitFactory(c, "fn2", "fn2");
+  }
+  void Members(CodegenContext& c) override {
+    EmitMember(c, "fn1");
+    EmitMember(c, "fn2");
+  }
+
+ protected:
+  std::string In(CodegenContext& c, int input) const { return c.RowType(c.in_schema(input)); }
+};
+
+class CoMap final : public CoBase {
+ public:
+  void Body(CodegenContext& c) override { Side(c, 0); }
+  void Body1(CodegenContext& c) override { Side(c, 1); }
+
+ private:
+  void Side(CodegenContext& c, int input) {
+    c.out() << "      " << c.out_type() << " o = fn" << (input + 1) << c.ks() << "_(static_cast<const " << In(c, input)
+            << "&>(v));\n"
+            << "      " << c.CountOut() << "\n      " << c.Next("o") << "\n";
+  }
+};
+
+class CoFlatMap final : public CoBase {
+ public:
+  void Members(CodegenContext& c) override {
+    CoBase::Members(c);
+    c.out() << "  dfc::Collector<" << c.out_type() << "> coll" << c.ks() << "_;\n";
+  }
+  void Body(CodegenContext& c) override { Side(c, 0); }
+  void Body1(CodegenContext& c) override { Side(c, 1); }
+
+ private:
+  void Side(CodegenContext& c, int input) {
+    const std::string coll = "coll" + c.ks() + "_";
+    c.out() << "      " << coll << ".clear();\n"
+            << "      fn" << (input + 1) << c.ks() << "_(static_cast<const " << In(c, input) << "&>(v), " << coll << ");\n"
+            << "      " << c.CountOut(coll + ".rows().size()") << "\n"
+            << "      for (auto& o : " << coll << ".rows()) { " << c.Next("o") << " }\n";
+  }
+};
+
+class CoProcess final : public CoBase {
+ public:
+  void Helpers(CodegenContext& c) override {
+    spec_ = ParseStateSpec(c.node(), c.graph(), c.diags());
+    if (!spec_) return;
+    CoBase::Helpers(c);
+    if (const json::Value* t = c.node().Param("on_timer"); t && t->is_string()) {
+      EmitFactory(c, "on_timer", "timer");
+      has_timer_fn_ = true;
+    }
+    c.out() << "struct " << States(c) << " {\n";
+    for (const StateDecl& d : *spec_) c.out() << "  " << StateClass(c, d) << "& " << c.Ident(d.name) << ";\n";
+    c.out() << "};\n";
+  }
+
+  void Members(CodegenContext& c) override {
+    if (!spec_) return;
+    CoBase::Members(c);
+    const std::string k = c.ks();
+    if (has_timer_fn_) EmitMember(c, "timer");
+    c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << Key(c) << ">> kb" << k << "_;\n"
+            << "  dfc::rt::TimerService<" << Key(c) << ">* ts" << k << "_ = nullptr;\n"
+            << "  std::unique_ptr<" << States(c) << "> states" << k << "_;\n"
+            << "  std::unique_ptr<" << Ctx(c) << "> pctx" << k << "_;\n"
+            << "  dfc::Collector<" << c.out_type() << "> coll" << k << "_;\n";
+    c.out() << "  void dfc_timer" << k << "(const dfc::rt::TimerService<" << Key(c)
+            << ">::Timer& t, dfc::rt::TimeDomain d) {\n";
+    if (has_timer_fn_) {
+      c.out() << "    try {\n"
+              << "      pctx" << k << "_->SetTimer(t.ts, d);\n"
+              << "      coll" << k << "_.clear();\n"
+              << "      timer" << k << "_(t.ts, *pctx" << k << "_, coll" << k << "_);\n"
+              << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
+              << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
+              << "    } catch (const std::exception& e) {\n"
+              << "      throw dfc::rt::OperatorError(" << c.Lit(c.node().id) << ", e.what());\n"
+              << "    }\n"
+              << "    const int64_t ots = d == dfc::rt::TimeDomain::kEventTime ? t.ts : dfc::rt::kNoTimestamp;\n"
+              << "    " << c.CountOut("coll" + k + "_.rows().size()") << "\n"
+              << "    for (auto& o : coll" << k << "_.rows()) { " << c.Next("o", "ots") << " }\n";
+    } else {
+      c.out() << "    (void)t; (void)d;  // no on_timer: timers fire silently (Flink's default onTimer)\n";
+    }
+    c.out() << "  }\n";
+  }
+
+  void Open(CodegenContext& c) override {
+    if (!spec_) return;
+    const std::string k = c.ks();
+    c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
+            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n"
+            << "    states" << k << "_.reset(new " << States(c) << "{";
+    for (size_t i = 0; i < spec_->size(); ++i) {
+      const StateDecl& d = (*spec_)[i];
+      c.out() << (i ? ", " : "") << "kb" << k << "_->";
+      if (d.kind == "VALUE") c.out() << "GetValueState<" << Cpp(c, d.value) << ">";
+      else if (d.kind == "LIST") c.out() << "GetListState<" << Cpp(c, d.value) << ">";
+      else c.out() << "GetMapState<" << Cpp(c, d.key) << ", " << Cpp(c, d.value) << ">";
+      c.out() << "(" << c.Lit(d.name) << ")";
+    }
+    c.out() << "});\n"
+            << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
+            << "_);\n";
+  }
+
+  void Body(CodegenContext& c) override { Side(c, 0); }
+  void Body1(CodegenContext& c) override { Side(c, 1); }
+
+  void OnWatermark(CodegenContext& c) override {
+    if (!spec_) return;
+    const std::string k = c.ks();
+    c.out() << "    ts" << k << "_->AdvanceWatermark(wm, [&](const auto& t) { dfc_timer" << k
+            << "(t, dfc::rt::TimeDomain::kEventTime); });\n";
+  }
+  std::string ProcessingDeadline(CodegenContext& c) override {
+    if (!spec_) return "";
+    return "kb" + c.ks() + "_->next_processing_time()";
+  }
+  void OnProcessingTime(CodegenContext& c) override {
+    if (!spec_) return;
+    const std::string k = c.ks();
+    c.out() << "    ts" << k << "_->AdvanceProcessingTime(now_ms, [&](const auto& t) { dfc_timer" << k
+            << "(t, dfc::rt::TimeDomain::kProcessingTime); });\n";
+  }
+
+ private:
+  void Side(CodegenContext& c, int input) {
+    if (!spec_) return;
+    const std::string k = c.ks();
+    const ir::Node& n = c.node();
+    c.out() << "      kb" << k << "_->SetCurrentKey("
+            << c.KeyExpr(c.in_schema(input), input ? n.right_key_fields : n.key_fields, "v") << ");\n"
+            << "      pctx" << k << "_->SetRecord(ts);\n"
+            << "      coll" << k << "_.clear();\n"
+            << "      fn" << (input + 1) << k << "_(static_cast<const " << In(c, input) << "&>(v), *pctx" << k << "_, coll"
+            << k << "_);\n"
+            << "      " << c.CountOut("coll" + k + "_.rows().size()") << "\n"
+            << "      for (auto& o : coll" << k << "_.rows()) { " << c.Next("o") << " }\n";
+  }
+  std::string Key(CodegenContext& c) const { return c.KeyType(c.in_schema(0), c.node().key_fields); }
+  std::string States(CodegenContext& c) const { return "dfc_states_" + std::to_string(c.node_index()); }
+  std::string Ctx(CodegenContext& c) const {
+    return "dfc::rt::KeyedProcessContext<" + Key(c) + ", " + States(c) + ">";
+  }
+  static std::string Cpp(CodegenContext& c, const StateType& t) {
+    return t.schema >= 0 ? c.RowType(t.schema) : t.sql.CppType();
+  }
+  std::string StateClass(CodegenContext& c, const StateDecl& d) const {
+    if (d.kind == "VALUE") return "dfc::rt::ValueState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
+    if (d.kind == "LIST") return "dfc::rt::ListState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
+    return "dfc::rt::MapState<" + Key(c) + ", " + Cpp(c, d.key) + ", " + Cpp(c, d.value) + ">";
+  }
+
+  std::optional<std::vector<StateDecl>> spec_;
+  bool has_timer_fn_ = false;
+};
+
+// The regular join (Flink SQL's unbounded inner equi-join, append-only): both sides are list
+// states of one keyed backend (so they checkpoint by key group and can live in RocksDB). A row of
+// either side joins every stored row of the other side with the same key (in their arrival
+// order), then is stored itself. Each match builds the joined row (left columns then right),
+// keeps it if `where` holds and passes it on (projected by `columns` when given) with the
+// arriving row's timestamp. State grows with the input: no state TTL yet.
+class RegularJoin final : public OpEmitter {
+ public:
+  bool TwoInputs() const override { return true; }
+  void Members(CodegenContext& c) override {
+    const std::string k = c.ks();
+    const ir::Node& n = c.node();
+    const int joined = n.aux_schema >= 0 ? n.aux_schema : n.out_schema;
+    c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << Key(c) << ">> kb" << k << "_;\n"
+            << "  dfc::rt::ListState<" << Key(c) << ", " << L(c) << ">* left" << k << "_ = nullptr;\n"
+            << "  dfc::rt::ListState<" << Key(c) << ", " << R(c) << ">* right" << k << "_ = nullptr;\n"
+            << "  " << c.RowType(joined) << " jrow" << k << "_;\n";
+    if (n.aux_schema >= 0) c.out() << "  " << c.out_type() << " sel" << k << "_;\n";
+    // One matching pair -> the rest of the chain.
+    c.out() << "  void dfc_join" << k << "(const " << L(c) << "& l, const " << R(c) << "& r, int64_t ts) {\n";
+    const ir::Schema& ls = c.graph().schemas[c.in_schema(0)];
+    const ir::Schema& rs = c.graph().schemas[c.in_schema(1)];
+    const std::string j = "jrow" + k + "_";
+    int f = 0;
+    for (size_t i = 0; i < ls.fields.size(); ++i, ++f)
+      c.out() << "    " << j << "." << c.Field(joined, f) << " = l." << c.Field(c.in_schema(0), static_cast<int>(i)) << ";\n";
+    for (size_t i = 0; i < rs.fields.size(); ++i, ++f)
+      c.out() << "    " << j << "." << c.Field(joined, f) << " = r." << c.Field(c.in_schema(1), static_cast<int>(i)) << ";\n";
+    if (n.predicate) c.out() << "    if (!(" << c.Expr(*n.predicate, joined, j) << ")) return;\n";
+    std::string o = j;
+    if (n.aux_schema >= 0) {
+      o = "sel" + k + "_";
+      for (size_t p = 0; p < n.projections.size(); ++p)
+        c.out() << "    " << o << "." << c.Field(n.out_schema, static_cast<int>(p)) << " = "
+                << c.Expr(*n.projections[p].expr, joined, j) << ";\n";
+    }
+    c.out() << "    " << c.CountOut() << "\n    " << c.Next(o, "ts") << "\n  }\n";
+  }
+  void Open(CodegenContext& c) override {
+    const std::string k = c.ks();
+    c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
+            << "    left" << k << "_ = &kb" << k << "_->GetListState<" << L(c) << ">(\"left\");\n"
+            << "    right" << k << "_ = &kb" << k << "_->GetListState<" << R(c) << ">(\"right\");\n";
+  }
+  void Body(CodegenContext& c) override {
+    const std::string k = c.ks();
+    c.out() << "      kb" << k << "_->SetCurrentKey(" << c.KeyExpr(c.in_schema(0), c.node().key_fields, "v") << ");\n"
+            << "      for (const auto& r : right" << k << "_->get()) dfc_join" << k << "(v, r, ts);\n"
+            << "      left" << k << "_->add(v);\n";
+  }
+  void Body1(CodegenContext& c) override {
+    const std::string k = c.ks();
+    c.out() << "      kb" << k << "_->SetCurrentKey(" << c.KeyExpr(c.in_schema(1), c.node().right_key_fields, "v")
+            << ");\n"
+            << "      for (const auto& l : left" << k << "_->get()) dfc_join" << k << "(l, v, ts);\n"
+            << "      right" << k << "_->add(v);\n";
+  }
+
+ private:
+  std::string L(CodegenContext& c) const { return c.RowType(c.in_schema(0)); }
+  std::string R(CodegenContext& c) const { return c.RowType(c.in_schema(1)); }
+  std::string Key(CodegenContext& c) const { return c.KeyType(c.in_schema(0), c.node().key_fields); }
+};
+
+}  // namespace
+
+std::unique_ptr<OpEmitter> MakeConnectEmitter(const ir::Node& n) {
+  if (n.op == "co_map") return std::make_unique<CoMap>();
+  if (n.op == "co_flat_map") return std::make_unique<CoFlatMap>();
+  if (n.op == "co_process") return std::make_unique<CoProcess>();
+  if (n.op == "join") return std::make_unique<RegularJoin>();
+  return nullptr;
+}
+
+}  // namespace dfc::compiler::codegen
