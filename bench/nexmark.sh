@@ -57,7 +57,7 @@ hand = os.path.join(a.build_dir, "bench/nexmark_handwritten")
 for p in (dfc, hand, "/usr/bin/time"):
     if not os.path.exists(p):
         sys.exit(f"nexmark.sh: {p} is missing (ninja -C build dfc nexmark_handwritten; apt-get install time)")
-HANDWRITTEN = {"q0", "q1", "q2", "q5", "q7", "q8"}
+HANDWRITTEN = {"q0", "q1", "q2", "q3", "q5", "q7", "q8", "q20"}
 # Queries whose dfc job runs at well under 1M events/s per core get a fraction of --events /
 # --replay-events (same count for dfc and hand-written), so one slow query does not take the
 # table's whole time budget; the events column shows the count used.

@@ -269,6 +269,58 @@ struct Q8 : Query {
   }
 };
 
+// q3: the regular join of auctions (category 10) and persons (OR, ID, CA) on seller = id, both
+// sides kept (as dfc's join keeps both sides in keyed state); a row per match when its later side
+// arrives: name, city, state, auction id.
+struct Q3 : Query {
+  struct P {
+    std::string name, city, state;
+  };
+  std::unordered_map<int64_t, P> persons;
+  std::unordered_map<int64_t, std::vector<int64_t>> auctions;  // seller -> auction ids
+  std::string row;
+  void Emit(const P& p, int64_t auction) {
+    row.assign(p.name).append(",").append(p.city).append(",").append(p.state);
+    sink.Row({auction}, row);
+  }
+  void OnPerson(const Person& p, int64_t) {
+    if (p.state != "OR" && p.state != "ID" && p.state != "CA") return;
+    const P& kept = persons.try_emplace(p.id, P{p.name, p.city, p.state}).first->second;
+    if (auto it = auctions.find(p.id); it != auctions.end())
+      for (int64_t a : it->second) Emit(kept, a);
+  }
+  void OnAuction(const Auction& a, int64_t) {
+    if (a.category != 10) return;
+    auctions[a.seller].push_back(a.id);
+    if (auto it = persons.find(a.seller); it != persons.end()) Emit(it->second, a.id);
+  }
+};
+
+// q20: the regular join of bids and auctions (category 10) on auction = id, both sides kept; a
+// row per match: the bid's and the auction's columns.
+struct Q20 : Query {
+  std::unordered_map<int64_t, Auction> auctions;
+  std::unordered_map<int64_t, std::vector<Bid>> bids;  // auction id -> bids
+  std::string row;
+  void Emit(const Bid& b, const Auction& a) {
+    row.assign(b.channel).append(",").append(b.url).append(",").append(b.extra).append(",").append(a.itemName);
+    row.append(",").append(a.description).append(",").append(a.extra);
+    sink.Row({b.auction, b.bidder, b.price, b.dateTime, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller,
+              a.category},
+             row);
+  }
+  void OnAuction(const Auction& a, int64_t) {
+    if (a.category != 10) return;
+    const Auction& kept = auctions.try_emplace(a.id, a).first->second;
+    if (auto it = bids.find(a.id); it != bids.end())
+      for (const Bid& b : it->second) Emit(b, kept);
+  }
+  void OnBid(const Bid& b, int64_t) {
+    bids[b.auction].push_back(b);
+    if (auto it = auctions.find(b.auction); it != auctions.end()) Emit(b, it->second);
+  }
+};
+
 // Which kinds a query reads and whether it needs `extra`.
 struct Needs {
   bool person, auction, bid, extra;
@@ -442,6 +494,8 @@ int main(int argc, char** argv) {
   if (q == "q5") return Run<Q5>(o, {false, false, true, false});
   if (q == "q7") return Run<Q7>(o, {false, false, true, true});
   if (q == "q8") return Run<Q8>(o, {true, true, false, false});
+  if (q == "q3") return Run<Q3>(o, {true, true, false, false});
+  if (q == "q20") return Run<Q20>(o, {false, true, true, true});
   std::fprintf(stderr, "nexmark_handwritten: unknown query '%s'\n", q.c_str());
   return 2;
 }
