@@ -36,7 +36,11 @@ int main() {
   job.source<Bid>("bid").nexmark("bid").events(1000000)
       .key_by("by_auction", &Bid::auction)
       .process<Q19>("q19", [](const Bid& b, auto& ctx, dfc::Collector<Q19>& out) {
-        std::vector<Bid> top = ctx.state.top.get();
+        const std::vector<Bid>& cur = ctx.state.top.get();
+        if (cur.size() >= 10 && (cur.back().price > b.price ||
+                                 (cur.back().price == b.price && cur.back().dateTime <= b.dateTime)))
+          return; /* not in the top 10: no copy */
+        std::vector<Bid> top = cur;
         size_t pos = 0;
         while (pos < top.size() &&
                (top[pos].price > b.price || (top[pos].price == b.price && top[pos].dateTime <= b.dateTime)))
