@@ -99,8 +99,8 @@ std::unique_ptr<BufferBase> InputGate::TakeRecycled(int channel) {
 void InputGate::RecycleLocked(int channel, std::unique_ptr<BufferBase> buffer) {
   auto& pool = channels_[channel]->pool;
   if (pool.size() < kMaxPooled) pool.push_back(std::move(buffer));
-  // else: dropped here; destroyed when `buffer` goes out of scope (still under the lock, cheap:
-  // its records were already cleared).
+  // else: dropped here; destroyed (with the spent records it keeps, see Buffer<T>::spent) when
+  // `buffer` goes out of scope, still under the lock.
 }
 
 bool InputGate::HasElementLocked() const {

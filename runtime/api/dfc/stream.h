@@ -52,8 +52,8 @@ struct BufferBase {
   ElementKind kind = ElementKind::kRecords;
   int64_t value = 0;
   virtual ~BufferBase() = default;
-  // Destroys the records (keeping the storage) before the buffer goes back to its channel's
-  // recycle pool. Called by the runtime on the consumer's thread.
+  // Empties the buffer before it goes back to its channel's recycle pool. Called by the runtime on
+  // the consumer's thread. Buffer<T> keeps the processed records aside (see `spent`).
   virtual void ClearRecords() {}
   // Number of records held (0 for control elements). For tests and diagnostics.
   virtual size_t num_records() const { return 0; }
@@ -63,7 +63,14 @@ struct BufferBase {
 template <class T>
 struct Buffer final : BufferBase {
   std::vector<Record<T>> records;
-  void ClearRecords() override { records.clear(); }
+  // The records the consumer is done with (moved-from or not), kept by ClearRecords() so that the
+  // producer's RecordWriter, taking the buffer back, assigns over them: a string column then reuses
+  // its heap storage instead of allocating per record (and the consumer freeing it).
+  std::vector<Record<T>> spent;
+  void ClearRecords() override {
+    spent.swap(records);
+    records.clear();
+  }
   size_t num_records() const override { return records.size(); }
 };
 

@@ -188,10 +188,11 @@ class RecordWriter {
     if (mode_ == PartitionMode::kForward && channels_.size() != 1) mode_ = PartitionMode::kRebalance;
     key_hash_ = key_hash;
     pending_.resize(channels_.size());
+    fill_.assign(channels_.size(), 0);
     next_ = ctx->subtask() % (channels_.empty() ? 1 : static_cast<int>(channels_.size()));
   }
 
-  void Emit(const T& v, int64_t ts) { EmitImpl(T(v), ts); }
+  void Emit(const T& v, int64_t ts) { EmitImpl(v, ts); }
   void Emit(T&& v, int64_t ts) { EmitImpl(std::move(v), ts); }
 
   // Pushes every partially filled buffer downstream.
@@ -220,7 +221,8 @@ class RecordWriter {
   }
 
  private:
-  void EmitImpl(T&& v, int64_t ts) {
+  template <class U>
+  void EmitImpl(U&& v, int64_t ts) {
     size_t c = 0;
     switch (mode_) {
       case PartitionMode::kForward:
@@ -237,19 +239,25 @@ class RecordWriter {
         next_ = (next_ + 1) % static_cast<int>(channels_.size());
         break;
       case PartitionMode::kBroadcast:
-        for (size_t i = 0; i + 1 < channels_.size(); ++i) Append(i, T(v), ts);
+        for (size_t i = 0; i + 1 < channels_.size(); ++i) Append(i, static_cast<const T&>(v), ts);
         c = channels_.size() - 1;
         break;
     }
-    Append(c, std::move(v), ts);
+    Append(c, std::forward<U>(v), ts);
   }
 
-  void Append(size_t c, T&& v, int64_t ts) {
+  // A recycled buffer comes back with the records the consumer processed (Buffer<T>::spent): the
+  // writer assigns over them, so a string column reuses its heap block instead of allocating one
+  // per record (and the consumer freeing it), and trims the ones it did not reach at the flush.
+  template <class U>
+  void Append(size_t c, U&& v, int64_t ts) {
     auto& p = pending_[c];
     if (!p) {
+      fill_[c] = 0;
       std::unique_ptr<BufferBase> r = TakeRecycled(channels_[c]);
       if (r) {
         p.reset(static_cast<Buffer<T>*>(r.release()));
+        p->records.swap(p->spent);  // the processed records: assigned over below
       } else {
         p = std::make_unique<Buffer<T>>();
         p->records.reserve(kBufferRecords);
@@ -259,23 +267,34 @@ class RecordWriter {
       has_pending_ = true;
       last_flush_ns_ = ctx_->clock()->NowNanos();
     }
-    p->records.push_back(Record<T>{std::move(v), ts});
-    if (p->records.size() >= kBufferRecords) FlushChannel(c);
+    auto& records = p->records;
+    size_t& n = fill_[c];
+    if (n < records.size()) {
+      records[n].value = std::forward<U>(v);
+      records[n].ts = ts;
+    } else {
+      records.push_back(Record<T>{T(std::forward<U>(v)), ts});
+    }
+    if (++n >= kBufferRecords) FlushChannel(c);
   }
 
   void FlushChannel(size_t c) {
-    if (!pending_[c] || pending_[c]->records.empty()) return;
+    if (!pending_[c] || fill_[c] == 0) return;
+    auto& records = pending_[c]->records;
+    if (fill_[c] < records.size()) records.erase(records.begin() + static_cast<ptrdiff_t>(fill_[c]), records.end());
     if (!PushToChannel(channels_[c], std::move(pending_[c]), &ctx_->metrics()->backpressured_ns))
       throw Cancelled{};
     pending_[c].reset();
+    fill_[c] = 0;
     has_pending_ = false;
-    for (auto& p : pending_)
-      if (p && !p->records.empty()) has_pending_ = true;
+    for (size_t n : fill_)
+      if (n != 0) has_pending_ = true;
   }
 
   TaskContext* ctx_ = nullptr;
   std::vector<ChannelRef> channels_;
   std::vector<std::unique_ptr<Buffer<T>>> pending_;
+  std::vector<size_t> fill_;  // records written into pending_[c] (its first fill_[c] records)
   PartitionMode mode_ = PartitionMode::kForward;
   KeyHashFn key_hash_ = nullptr;
   int next_ = 0;
