@@ -17,8 +17,9 @@
 #   replay ev/s/core  engine only: M events generated into memory first, then replayed R times
 #                     (time shifted; M scaled like `events`). dfc: -D <source>.replay; the CPU of
 #                     R passes is the CPU of a run with R + 1 passes minus a run with 1 pass (same
-#                     fill, same startup; R defaults to 20 so the difference is well above the
-#                     run-to-run noise of the fill). Hand-written: its own timer around the loop.
+#                     fill, same startup; M = 200k and R = 100 by default, so the R passes cost
+#                     well above the run-to-run noise of the fill, which is generation).
+#                     Hand-written: its own timer around the loop.
 #   ratio             dfc / hand-written (> 1: dfc is faster). Machines are shared and noisy:
 #                     compare ratios, which come from back-to-back runs, not absolute numbers.
 #   RSS               peak resident set of the dfc job in the gen run (GNU time %M).
@@ -40,8 +41,8 @@ import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
 root = sys.argv[1]
 ap = argparse.ArgumentParser(prog="bench/nexmark.sh")
 ap.add_argument("--events", type=int, default=10_000_000)
-ap.add_argument("--replay-events", type=int, default=500_000)
-ap.add_argument("--passes", type=int, default=20)
+ap.add_argument("--replay-events", type=int, default=200_000)
+ap.add_argument("--passes", type=int, default=100)
 ap.add_argument("--queries", default="")
 ap.add_argument("--latency-rate", type=int, default=20_000)
 ap.add_argument("--latency-events", type=int, default=200_000)
