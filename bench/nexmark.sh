@@ -4,7 +4,7 @@
 #
 #   bench/nexmark.sh [--events N] [--replay-events M] [--passes R] [--queries q0,q1,...]
 #                    [--latency-rate EV_PER_S] [--checkpoint-intervals 10s,1s] [--state-backend B]
-#                    [--no-build-time] [--timeout S]
+#                    [--backend-queries q4,q5,q18] [--no-build-time] [--timeout S]
 #
 # Needs `ninja -C build dfc nexmark_handwritten` and GNU time (/usr/bin/time). The hand-written
 # program is compiled with the flags dfc compiles jobs with (cmake/DfcJobFlags.cmake, -O2; the
@@ -30,9 +30,16 @@
 #                     program for the query.
 # Then the p50/p99 event-to-sink latency of a q1 pipeline with a shuffle at a fixed event rate
 # (bench/jobs/nexmark_latency.json, parallelism 2).
-# Checkpoint and state-backend columns: --checkpoint-intervals runs the gen measurement again with
-# -D execution.checkpointing.interval=<each>, --state-backend with -D state.backend.type=<B>; they
-# stay "-" until the runtime checkpoints (the ckpt / state work) — the flags are ready for it.
+# Checkpoint and state-backend columns (gen ev/s/core, like `gen dfc`, which runs on the default
+# hashmap backend without checkpoints):
+#   ckpt I            the gen run again with -D execution.checkpointing.interval=I (default: 10s
+#                     and 1s; exactly-once, checkpoints into a fresh directory per run, so no run
+#                     restores another's), then "/N": the id of the last completed checkpoint
+#                     (0: the run ended before the first one was due). --checkpoint-intervals ""
+#                     leaves them out.
+#   rocksdb           the gen run again with -D state.backend.type=<--state-backend> (default
+#                     rocksdb), for the queries in --backend-queries (default q4, q5, q18: the
+#                     large keyed state ones); "-" for the others. --state-backend "" leaves it out.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 exec python3 - "$root" "$@" <<'PY'
@@ -46,8 +53,9 @@ ap.add_argument("--passes", type=int, default=100)
 ap.add_argument("--queries", default="")
 ap.add_argument("--latency-rate", type=int, default=20_000)
 ap.add_argument("--latency-events", type=int, default=200_000)
-ap.add_argument("--checkpoint-intervals", default="")
-ap.add_argument("--state-backend", default="")
+ap.add_argument("--checkpoint-intervals", default="10s,1s")
+ap.add_argument("--state-backend", default="rocksdb")
+ap.add_argument("--backend-queries", default="q4,q5,q18")
 ap.add_argument("--build-dir", default=os.path.join(root, "build"))
 ap.add_argument("--timeout", type=float, default=90, help="seconds per run; a slower run shows as 'slow'")
 ap.add_argument("--no-build-time", action="store_true", help="skip the cold-build measurement")
@@ -160,11 +168,19 @@ for q in queries:
         if r1 and rr and rr[0] > r1[0]: rep_dfc = replay_events * a.passes / (rr[0] - r1[0])
     extras = []
     for i in [x for x in a.checkpoint_intervals.split(",") if x]:
-        c = dfc_run(events, extra=["-D", f"execution.checkpointing.interval={i}"])
-        extras.append(fmt(events / c[0] if c else None))
+        ckdir = f"{tmp}/ckpt-{q}-{i}"
+        c = dfc_run(events, extra=["-D", f"execution.checkpointing.interval={i}",
+                                   "-D", f"execution.checkpointing.dir={ckdir}"])
+        ids = [int(m.group(1)) for d in (os.listdir(ckdir) if os.path.isdir(ckdir) else [])
+               if (m := re.fullmatch(r"chk-(\d+)", d))]
+        extras.append(fmt(events / c[0] if c else None) + f"/{max(ids, default=0)}")
+        shutil.rmtree(ckdir, ignore_errors=True)
     if a.state_backend:
-        c = dfc_run(events, extra=["-D", f"state.backend.type={a.state_backend}"])
-        extras.append(fmt(events / c[0] if c else None))
+        if q in a.backend_queries.split(","):
+            c = dfc_run(events, extra=["-D", f"state.backend.type={a.state_backend}"])
+            extras.append(fmt(events / c[0] if c else None))
+        else:
+            extras.append("-")
     hf = fmt if q in HANDWRITTEN else (lambda v: "-")
     bw = "-" if bwall is None else f"{bwall:.2f}s"
     bc = "-" if bcpu is None else f"{bcpu:.2f}s"
