@@ -35,7 +35,8 @@
 #   ckpt I            the gen run again with -D execution.checkpointing.interval=I (default: 10s
 #                     and 1s; exactly-once, checkpoints into a fresh directory per run, so no run
 #                     restores another's), then "/N": the id of the last completed checkpoint
-#                     (0: the run ended before the first one was due). --checkpoint-intervals ""
+#                     (0: the run ended before the first one was due); "failed": the job refused
+#                     or failed (its error on stderr). --checkpoint-intervals ""
 #                     leaves them out.
 #   rocksdb           the gen run again with -D state.backend.type=<--state-backend> (default
 #                     rocksdb), for the queries in --backend-queries (default q4, q5, q18: the
@@ -93,8 +94,9 @@ def strip_jsonc(text):
         i += 1
     return "".join(out)
 
-def timed(cmd, env=None, cwd=None):
-    """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout)."""
+def timed(cmd, env=None, cwd=None, may_fail=False):
+    """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout); None after the
+    timeout, or "failed" (with may_fail) when the run failed."""
     fd, tf = tempfile.mkstemp(); os.close(fd)
     try:
         r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%U %S %e %M"] + cmd, env=env, cwd=cwd,
@@ -103,6 +105,9 @@ def timed(cmd, env=None, cwd=None):
         os.unlink(tf)
         return None
     if r.returncode != 0:
+        if may_fail:
+            print(f"nexmark.sh: {' '.join(cmd)} failed: {r.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            return "failed"
         sys.exit(f"nexmark.sh: {' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
     u, s, e, m = open(tf).read().split()[-4:]; os.unlink(tf)
     return float(u) + float(s), float(e), int(m), r.stdout
@@ -115,6 +120,7 @@ queries = sorted((f[:-5] for f in os.listdir(f"{root}/samples/nexmark") if re.fu
 if a.queries: queries = [q for q in a.queries.split(",") if q in queries]
 
 def fmt(v): return "slow" if v is None else f"{v / 1e6:.2f}M"
+def fmt_run(events, r): return "failed" if r == "failed" else fmt(events / r[0] if r else None)
 def ratio(x, y): return "-" if x is None or y is None else f"{x / y:.2f}x"
 
 tmp = tempfile.mkdtemp(prefix="dfc-nexmark-")
@@ -147,12 +153,12 @@ for q in queries:
         env = dict(os.environ, CCACHE_DISABLE="1", DFC_CACHE_DIR=f"{tmp}/cache-{q}")
         bcpu, bwall, _, _ = timed([dfc, "build", job, "-o", f"{tmp}/{q}"], env=env) or (0, 0, 0, "")
     exe = f"{tmp}/{q}"
-    def dfc_run(events, replay=None, extra=()):
+    def dfc_run(events, replay=None, extra=(), may_fail=False):
         cmd = [exe, "-p", "1"]
         for s in sources:
             cmd += ["-D", f"{s}.events={events}"]
             if replay is not None: cmd += ["-D", f"{s}.replay={replay}"]
-        return timed(cmd + list(extra), cwd=tmp)
+        return timed(cmd + list(extra), cwd=tmp, may_fail=may_fail)
     r = dfc_run(events)
     gen_dfc, rss = (events / r[0], r[2]) if r else (None, 0)
     gen_hand = rep_hand = None
@@ -170,15 +176,15 @@ for q in queries:
     for i in [x for x in a.checkpoint_intervals.split(",") if x]:
         ckdir = f"{tmp}/ckpt-{q}-{i}"
         c = dfc_run(events, extra=["-D", f"execution.checkpointing.interval={i}",
-                                   "-D", f"execution.checkpointing.dir={ckdir}"])
+                                   "-D", f"execution.checkpointing.dir={ckdir}"], may_fail=True)
         ids = [int(m.group(1)) for d in (os.listdir(ckdir) if os.path.isdir(ckdir) else [])
                if (m := re.fullmatch(r"chk-(\d+)", d))]
-        extras.append(fmt(events / c[0] if c else None) + f"/{max(ids, default=0)}")
+        extras.append(fmt_run(events, c) + f"/{max(ids, default=0)}")
         shutil.rmtree(ckdir, ignore_errors=True)
     if a.state_backend:
         if q in a.backend_queries.split(","):
-            c = dfc_run(events, extra=["-D", f"state.backend.type={a.state_backend}"])
-            extras.append(fmt(events / c[0] if c else None))
+            c = dfc_run(events, extra=["-D", f"state.backend.type={a.state_backend}"], may_fail=True)
+            extras.append(fmt_run(events, c))
         else:
             extras.append("-")
     hf = fmt if q in HANDWRITTEN else (lambda v: "-")
