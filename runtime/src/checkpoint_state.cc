@@ -49,6 +49,16 @@ void RestoredState::Reset(const Data* data, int subtask, int parallelism, int ma
   last_kg_ = LastKeyGroup(subtask, parallelism, max_parallelism);
 }
 
+std::string* SnapshotWriter::AddOperatorEntry(std::string_view uid) {
+  auto& v = operator_[std::string(uid)];
+  v.emplace_back();
+  return &v.back();
+}
+
+std::string* SnapshotWriter::KeyGroup(std::string_view uid, int key_group) {
+  return &keyed_[std::string(uid)][key_group];
+}
+
 bool RestoredState::HasOperator(std::string_view uid) const {
   if (data_ == nullptr) return false;
   return data_->operator_entries.count(uid) || data_->keyed.count(uid);

@@ -12,6 +12,29 @@ namespace {
 constexpr uint8_t kSnapshotVersion = 1;
 }  // namespace
 
+void StateWriter::Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
+
+void StateWriter::Varint(uint64_t v) {
+  while (v >= 0x80) {
+    Byte(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  Byte(static_cast<uint8_t>(v));
+}
+
+void StateWriter::BigEndian(uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) Byte(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+void StateWriter::Raw(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
+
+void StateWriter::Bytes(std::string_view s) {
+  Varint(s.size());
+  Raw(s.data(), s.size());
+}
+
+void StateReader::Corrupt() { throw std::runtime_error("keyed state: corrupt or truncated state bytes"); }
+
 const char* StateKindName(StateKind k) {
   switch (k) {
     case StateKind::kValue: return "VALUE";
@@ -72,6 +95,11 @@ KeyedStatePart* KeyedStateBackend::FindPart(std::string_view name) const {
   for (const auto& p : parts_)
     if (p->name() == name) return p.get();
   return nullptr;
+}
+
+void KeyedStateBackend::AlreadyDeclared(std::string_view name, const KeyedStatePart& existing) {
+  throw std::logic_error("keyed state: '" + std::string(name) + "' is already declared as " +
+                         StateKindName(existing.kind()) + "<" + existing.type() + ">");
 }
 
 namespace {
@@ -213,5 +241,118 @@ void KeyedStateBackend::RestoreKeyGroup(int kg, std::string_view bytes) {
   if (!r.done()) StateReader::Corrupt();
   if (store_) store_->Write();
 }
+
+// ---------------------------------------------------------------------------------------------
+// StateTableBase: the type-independent half of a state (see dfc/state.h)
+
+StateTableBase::StateTableBase(KeyedStateBackend* b, std::string name, StateKind kind, std::string type)
+    : KeyedStatePart(std::move(name), kind, std::move(type)), kb_(b) {
+  if (b->store()) col_ = b->store()->Column(this->name());
+}
+
+void StateTableBase::Collect(int kg, int kgi, Entries* out) {
+  if (StateStore* st = kb_->store()) {
+    if (written_back_ != version_) WriteBack();
+    std::string prefix;
+    KeyedStateBackend::AppendKeyGroup(&prefix, kg);
+    st->ScanAll(col_, prefix, [&](std::string_view k, std::string_view v) {
+      out->emplace_back(std::string(k.substr(2)), std::string(v));
+    });
+    return;
+  }
+  const KeyGroupRange range = kb_->range();
+  if (bucketed_ != version_ || by_kg_.size() != static_cast<size_t>(range.size())) {
+    by_kg_.assign(static_cast<size_t>(range.size()), {});
+    struct Arg {
+      StateTableBase* self;
+      int start;
+    } arg{this, range.start};
+    ForEachEntry(
+        [](void* a, const void* key, void* value) {
+          auto* x = static_cast<Arg*>(a);
+          const int i = x->self->KeyGroupOfMapKey(key) - x->start;
+          x->self->by_kg_[static_cast<size_t>(i)].emplace_back(key, value);
+        },
+        &arg);
+    bucketed_ = version_;
+  }
+  for (const auto& [key, value] : by_kg_[static_cast<size_t>(kgi)]) {
+    std::string k;
+    StateWriter w(&k);
+    WriteMapKey(key, w);
+    CollectValue(k, value, out);
+  }
+}
+
+void StateTableBase::RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) {
+  ++version_;
+  (void)kgi;
+  if (StateStore* st = kb_->store()) {
+    if (cached() != 0) Evict();  // the store holds the truth from here on
+    std::string k;
+    KeyedStateBackend::AppendKeyGroup(&k, kg);
+    k.append(key);
+    st->Put(col_, k, value);  // the backend calls Write() after the key group
+    return;
+  }
+  StateReader r(key);
+  void* slot = RestoreSlot(r);
+  RestoreValue(r, value, slot);
+}
+
+void StateTableBase::WriteBack() {
+  StateStore* st = kb_->store();
+  if (!st) return;
+  ForEachEntry(
+      [](void* a, const void* key, void* value) {
+        auto* self = static_cast<StateTableBase*>(a);
+        std::string k;
+        KeyedStateBackend::AppendKeyGroup(&k, self->KeyGroupOfMapKey(key));
+        StateWriter w(&k);
+        self->WriteMapKey(key, w);
+        self->StoreValue(k, value);
+      },
+      this);
+  st->Write();
+  written_back_ = version_;
+}
+
+void StateTableBase::Evict() {
+  if (!kb_->store()) return;
+  WriteBack();
+  ClearCache();
+  ++version_;
+}
+
+void StateTableBase::CollectValue(const std::string& key, const void* value, Entries* out) {
+  std::string v;
+  StateWriter w(&v);
+  WriteValue(value, w);
+  out->emplace_back(key, std::move(v));
+}
+
+void StateTableBase::RestoreValue(StateReader& key_rest, std::string_view bytes, void* value) {
+  if (!key_rest.done()) StateReader::Corrupt();
+  StateReader r(bytes);
+  ReadValue(r, value);
+  if (!r.done()) StateReader::Corrupt();
+}
+
+bool StateTableBase::LoadValue(const std::string& store_key, void* value) {
+  std::string v;
+  if (!kb_->store()->Get(col_, store_key, &v)) return false;
+  StateReader r(v);
+  ReadValue(r, value);
+  return true;
+}
+
+void StateTableBase::StoreValue(const std::string& store_key, void* value) {
+  std::string v;
+  StateWriter w(&v);
+  WriteValue(value, w);
+  kb_->store()->Put(col_, store_key, v);
+}
+
+void StateTableBase::DeleteStored(const std::string& store_key) { kb_->store()->Delete(col_, store_key); }
 
 }  // namespace dfc::rt

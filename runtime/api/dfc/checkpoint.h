@@ -108,15 +108,10 @@ class SnapshotWriter {
   // The checkpoint this snapshot belongs to.
   int64_t checkpoint_id() const { return checkpoint_id_; }
   // Appends an operator-state entry of `uid` for this subtask; fill the returned string.
-  std::string* AddOperatorEntry(std::string_view uid) {
-    auto& v = operator_[std::string(uid)];
-    v.emplace_back();
-    return &v.back();
-  }
+  // (Out of line, as KeyGroup: generated code calls it and need not instantiate the maps.)
+  std::string* AddOperatorEntry(std::string_view uid);
   // The keyed-state blob of `uid` for `key_group` (created empty on first use); fill it.
-  std::string* KeyGroup(std::string_view uid, int key_group) {
-    return &keyed_[std::string(uid)][key_group];
-  }
+  std::string* KeyGroup(std::string_view uid, int key_group);
 
   // ---- runtime side ----
   const std::map<std::string, std::vector<std::string>>& operator_state() const {

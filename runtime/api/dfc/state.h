@@ -107,22 +107,13 @@ inline uint64_t KeyGroupHash(const std::tuple<T0, Ts...>& t) {
 class StateWriter {
  public:
   explicit StateWriter(std::string* out) : out_(out) {}
-  void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
-  void Varint(uint64_t v) {
-    while (v >= 0x80) {
-      Byte(static_cast<uint8_t>(v | 0x80));
-      v >>= 7;
-    }
-    Byte(static_cast<uint8_t>(v));
-  }
-  void BigEndian(uint64_t v, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i) Byte(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void Raw(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
-  void Bytes(std::string_view s) {
-    Varint(s.size());
-    Raw(s.data(), s.size());
-  }
+  // Out of line (state.cc): serialization is off the per-record path of the hashmap backend, and
+  // inlining these string appends into every job's Serde code cost compile time.
+  void Byte(uint8_t b);
+  void Varint(uint64_t v);
+  void BigEndian(uint64_t v, int bytes);
+  void Raw(const void* p, size_t n);
+  void Bytes(std::string_view s);
   std::string* out() { return out_; }
 
  private:
@@ -159,7 +150,7 @@ class StateReader {
   std::string_view Bytes() { return Raw(Varint()); }
   bool done() const { return p_ == end_; }
   std::string_view rest() const { return std::string_view(p_, static_cast<size_t>(end_ - p_)); }
-  [[noreturn]] static void Corrupt() { throw std::runtime_error("keyed state: corrupt or truncated state bytes"); }
+  [[noreturn]] static void Corrupt();
 
  private:
   const char* p_;
@@ -418,6 +409,8 @@ class KeyedStateBackend {
   // a name returns the existing part (the caller checks its kind and type).
   KeyedStatePart* AddPart(std::unique_ptr<KeyedStatePart> part);
   KeyedStatePart* FindPart(std::string_view name) const;
+  // Throws: `name` is already declared as another kind or type of state.
+  [[noreturn]] static void AlreadyDeclared(std::string_view name, const KeyedStatePart& existing);
   // KeyGroupFor(hash, max_parallelism) without a division for the usual power-of-two M.
   int KeyGroupOfHash(uint64_t hash) const {
     return kg_mask_ ? static_cast<int>(hash & kg_mask_) : KeyGroupFor(hash, max_parallelism_);
@@ -453,17 +446,65 @@ class KeyedStateBackend {
 template <class K>
 class KeyedBackend;
 
+// The type-independent half of a state's entries, compiled once into the runtime library
+// (state.cc): snapshot (Collect), restore, and the rocksdb write-back cache (write-back, eviction,
+// reading, writing and deleting store entries). It works through a few small typed primitives
+// that StateTable implements, so a job instantiates per state type only its hot per-record paths
+// and those primitives — not the snapshot, restore and spill loops (issue 2: `dfc build` time).
+class StateTableBase : public KeyedStatePart {
+ public:
+  StateTableBase(KeyedStateBackend* b, std::string name, StateKind kind, std::string type);
+
+  // ---- KeyedStatePart ----
+  void Collect(int kg, int kgi, Entries* out) override;
+  void RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) override;
+  void WriteBack() override;
+  void Evict() override;
+
+ protected:
+  // ---- typed primitives (StateTable) ----
+  // Calls fn(arg, &map_key, &value) for every cached entry.
+  using EntryFn = void (*)(void* arg, const void* map_key, void* value);
+  virtual void ForEachEntry(EntryFn fn, void* arg) = 0;
+  // Serde(key) Serde(namespace) of a map key.
+  virtual void WriteMapKey(const void* map_key, StateWriter& w) const = 0;
+  virtual int KeyGroupOfMapKey(const void* map_key) const = 0;
+  // Reads Serde(key) Serde(namespace) and returns that entry's value (default-constructed when new).
+  virtual void* RestoreSlot(StateReader& key) = 0;
+  virtual void WriteValue(const void* value, StateWriter& w) const = 0;
+  virtual void ReadValue(StateReader& r, void* value) const = 0;
+  virtual void ClearCache() = 0;
+
+  // ---- encoding hooks over the value (MapState overrides them: one entry per user key) ----
+  virtual void CollectValue(const std::string& key, const void* value, Entries* out);
+  virtual void RestoreValue(StateReader& key_rest, std::string_view bytes, void* value);
+  // rocksdb: reads the value stored under store_key; false when absent.
+  virtual bool LoadValue(const std::string& store_key, void* value);
+  virtual void StoreValue(const std::string& store_key, void* value);
+  virtual void DeleteStored(const std::string& store_key);
+
+  KeyedStateBackend* base_backend() const { return kb_; }
+  int column() const { return col_; }
+
+  uint64_t version_ = 0;  // bumped by every access that may change the map
+
+ private:
+  KeyedStateBackend* kb_;
+  int col_ = -1;
+  uint64_t bucketed_ = ~0ULL;  // version by_kg_ was built at
+  uint64_t written_back_ = ~0ULL;
+  std::vector<std::vector<std::pair<const void*, const void*>>> by_kg_;  // (map key, value)
+};
+
 // The entries of one state: one hash map (key, namespace) -> S; a snapshot buckets the entries by
 // key group (once per snapshot, not per key group). With rocksdb the map is a write-back cache over
 // the store: every cached entry counts as dirty (keyed state is read-modify-write), absent entries
 // are not cached, and clear() deletes from the store at once.
 template <class K, class N, class S>
-class StateTable : public KeyedStatePart {
+class StateTable : public StateTableBase {
  public:
   StateTable(KeyedBackend<K>* b, std::string name, StateKind kind, std::string type)
-      : KeyedStatePart(std::move(name), kind, std::move(type)), b_(b) {
-    if (b->store()) col_ = b->store()->Column(this->name());
-  }
+      : StateTableBase(b, std::move(name), kind, std::move(type)), b_(b) {}
 
   void set_namespace(const N& ns) { ns_ = ns; }
   const N& current_namespace() const { return ns_; }
@@ -475,7 +516,7 @@ class StateTable : public KeyedStatePart {
     if (it != map_.end()) return &it->second;
     if (!b_->store()) return nullptr;
     S v{};
-    if (!LoadValue(StoreKeyOfCurrent(), v)) return nullptr;
+    if (!LoadValue(StoreKeyOfCurrent(), &v)) return nullptr;
     return &map_.emplace(MakeKey(), std::move(v)).first->second;
   }
   // The current key's value, created (default-initialized) when absent; *created tells.
@@ -487,7 +528,7 @@ class StateTable : public KeyedStatePart {
       return it->second;
     }
     S v{};
-    *created = !(b_->store() && LoadValue(StoreKeyOfCurrent(), v));
+    *created = !(b_->store() && LoadValue(StoreKeyOfCurrent(), &v));
     return map_.emplace(MakeKey(), std::move(v)).first->second;
   }
   void Erase() {
@@ -506,99 +547,10 @@ class StateTable : public KeyedStatePart {
     for (const auto& [k, v] : map_) f(KeyOf(k), NsOf(k), v);
   }
 
-  // ---- KeyedStatePart ----
-  void Collect(int kg, int kgi, Entries* out) override {
-    if (b_->store()) {
-      if (written_back_ != version_) WriteBack();
-      std::string prefix;
-      KeyedStateBackend::AppendKeyGroup(&prefix, kg);
-      b_->store()->ScanAll(col_, prefix, [&](std::string_view k, std::string_view v) {
-        out->emplace_back(std::string(k.substr(2)), std::string(v));
-      });
-      return;
-    }
-    if (bucketed_ != version_ || by_kg_.size() != static_cast<size_t>(b_->range().size())) {
-      by_kg_.assign(static_cast<size_t>(b_->range().size()), {});
-      for (const auto& e : map_) by_kg_[static_cast<size_t>(KeyGroupOf(e.first) - b_->range().start)].push_back(&e);
-      bucketed_ = version_;
-    }
-    for (const auto* e : by_kg_[static_cast<size_t>(kgi)]) {
-      std::string key;
-      StateWriter w(&key);
-      Serde<K>::Write(w, KeyOf(e->first));
-      Serde<N>::Write(w, NsOf(e->first));
-      CollectValue(key, e->second, out);
-    }
-  }
-  void RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) override {
-    ++version_;
-    (void)kgi;
-    if (b_->store()) {
-      if (!map_.empty()) Evict();  // the store holds the truth from here on
-      std::string k;
-      KeyedStateBackend::AppendKeyGroup(&k, kg);
-      k.append(key);
-      b_->store()->Put(col_, k, value);  // the backend calls Write() after the key group
-      return;
-    }
-    StateReader r(key);
-    K kk{};
-    N ns{};
-    Serde<K>::Read(r, kk);
-    Serde<N>::Read(r, ns);
-    RestoreValue(r, value, map_[Compose(std::move(kk), std::move(ns))]);
-  }
-  void WriteBack() override {
-    if (!b_->store()) return;
-    for (auto& [k, v] : map_) {
-      std::string key;
-      KeyedStateBackend::AppendKeyGroup(&key, KeyGroupOf(k));
-      StateWriter w(&key);
-      Serde<K>::Write(w, KeyOf(k));
-      Serde<N>::Write(w, NsOf(k));
-      StoreValue(key, v);
-    }
-    b_->store()->Write();
-    written_back_ = version_;
-  }
-  void Evict() override {
-    if (!b_->store()) return;
-    WriteBack();
-    map_ = Map();
-    ++version_;
-  }
   size_t cached() const override { return map_.size(); }
 
  protected:
-  // Encoding hooks (MapState overrides them: one store entry per user key).
-  virtual void CollectValue(const std::string& key, const S& v, Entries* out) {
-    std::string val;
-    SerializeTo(&val, v);
-    out->emplace_back(key, std::move(val));
-  }
-  virtual void RestoreValue(StateReader& key_rest, std::string_view value, S& v) {
-    if (!key_rest.done()) StateReader::Corrupt();
-    StateReader r(value);
-    Serde<S>::Read(r, v);
-    if (!r.done()) StateReader::Corrupt();
-  }
-  // rocksdb: reads the value stored under store_key; false when absent.
-  virtual bool LoadValue(const std::string& store_key, S& v) {
-    std::string val;
-    if (!b_->store()->Get(col_, store_key, &val)) return false;
-    StateReader r(val);
-    Serde<S>::Read(r, v);
-    return true;
-  }
-  virtual void StoreValue(const std::string& store_key, S& v) {
-    std::string val;
-    SerializeTo(&val, v);
-    b_->store()->Put(col_, store_key, val);
-  }
-  virtual void DeleteStored(const std::string& store_key) { b_->store()->Delete(col_, store_key); }
-
   KeyedBackend<K>* backend() const { return b_; }
-  int column() const { return col_; }
   // kg + Serde(key) + Serde(namespace) of the current key.
   std::string StoreKeyOfCurrent() const {
     std::string k;
@@ -652,24 +604,45 @@ class StateTable : public KeyedStatePart {
       return k.second;
     }
   }
-  static Key Compose(K k, N n) {
+  Key MakeKey() const {
     if constexpr (kVoidNs) {
-      return k;
+      return b_->current_key();
     } else {
-      return Key(std::move(k), std::move(n));
+      return Key(b_->current_key(), ns_);
     }
   }
-  Key MakeKey() const { return Compose(b_->current_key(), ns_); }
-  int KeyGroupOf(const Key& k) const { return KeyGroupFor(KeyGroupHash(KeyOf(k)), b_->max_parallelism()); }
+
+  // ---- typed primitives ----
+  void ForEachEntry(EntryFn fn, void* arg) override {
+    for (auto& e : map_) fn(arg, &e.first, &e.second);
+  }
+  void WriteMapKey(const void* map_key, StateWriter& w) const override {
+    const Key& k = *static_cast<const Key*>(map_key);
+    Serde<K>::Write(w, KeyOf(k));
+    Serde<N>::Write(w, NsOf(k));
+  }
+  int KeyGroupOfMapKey(const void* map_key) const override {
+    return KeyGroupFor(KeyGroupHash(KeyOf(*static_cast<const Key*>(map_key))), b_->max_parallelism());
+  }
+  void* RestoreSlot(StateReader& r) override {
+    Key k{};
+    if constexpr (kVoidNs) {
+      Serde<K>::Read(r, k);
+    } else {
+      Serde<K>::Read(r, k.first);
+      Serde<N>::Read(r, k.second);
+    }
+    return &map_[std::move(k)];
+  }
+  void WriteValue(const void* value, StateWriter& w) const override {
+    Serde<S>::Write(w, *static_cast<const S*>(value));
+  }
+  void ReadValue(StateReader& r, void* value) const override { Serde<S>::Read(r, *static_cast<S*>(value)); }
+  void ClearCache() override { map_ = Map(); }
 
   KeyedBackend<K>* b_;
   Map map_;
   N ns_{};
-  int col_ = -1;
-  uint64_t version_ = 0;       // bumped by every access that may change the map
-  uint64_t bucketed_ = ~0ULL;  // version by_kg_ was built at
-  uint64_t written_back_ = ~0ULL;
-  std::vector<std::vector<const typename Map::value_type*>> by_kg_;
 };
 
 // ---- the typed states ----
@@ -815,7 +788,8 @@ class MapState final : public StateTable<K, N, MapSlot<K, UK, UV>> {
   void clear() { Base::Erase(); }
 
  private:
-  void CollectValue(const std::string& key, const S& v, KeyedStatePart::Entries* out) override {
+  void CollectValue(const std::string& key, const void* value, KeyedStatePart::Entries* out) override {
+    const S& v = *static_cast<const S*>(value);
     for (const auto& [uk, uv] : v.map) {
       std::string k = key, val;
       SerializeTo(&k, uk);
@@ -823,7 +797,8 @@ class MapState final : public StateTable<K, N, MapSlot<K, UK, UV>> {
       out->emplace_back(std::move(k), std::move(val));
     }
   }
-  void RestoreValue(StateReader& key_rest, std::string_view value, S& v) override {
+  void RestoreValue(StateReader& key_rest, std::string_view value, void* slot) override {
+    S& v = *static_cast<S*>(slot);
     UK uk{};
     UV uv{};
     Serde<UK>::Read(key_rest, uk);
@@ -832,7 +807,8 @@ class MapState final : public StateTable<K, N, MapSlot<K, UK, UV>> {
     Serde<UV>::Read(r, uv);
     v.map.insert_or_assign(std::move(uk), std::move(uv));
   }
-  bool LoadValue(const std::string& store_key, S& s) override {
+  bool LoadValue(const std::string& store_key, void* slot) override {
+    S& s = *static_cast<S*>(slot);
     s.map.clear();
     s.removed.clear();
     Base::backend()->store()->ScanAll(Base::column(), store_key, [&](std::string_view k, std::string_view v) {
@@ -846,7 +822,8 @@ class MapState final : public StateTable<K, N, MapSlot<K, UK, UV>> {
     });
     return !s.map.empty();
   }
-  void StoreValue(const std::string& store_key, S& s) override {
+  void StoreValue(const std::string& store_key, void* slot) override {
+    S& s = *static_cast<S*>(slot);
     StateStore* st = Base::backend()->store();
     for (const UK& uk : s.removed) {
       std::string k = store_key;
@@ -1102,10 +1079,7 @@ class KeyedBackend final : public KeyedStateBackend {
   T& Declare(std::string_view name, Args&&... args) {
     if (KeyedStatePart* p = FindPart(name)) {
       auto* t = dynamic_cast<T*>(p);
-      if (!t) {
-        throw std::logic_error("keyed state: '" + std::string(name) + "' is already declared as " +
-                               StateKindName(p->kind()) + "<" + p->type() + ">");
-      }
+      if (!t) AlreadyDeclared(name, *p);
       return *t;
     }
     auto owned = std::make_unique<T>(this, std::string(name), std::forward<Args>(args)...);
