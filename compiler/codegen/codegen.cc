@@ -391,12 +391,9 @@ class Generator {
              << "    try {\n";
         if (input) e.Body1(cc_);
         else e.Body(cc_);
-        out_ << "    } catch (const dfc::rt::OperatorError&) {\n      throw;\n"
-             << "    } catch (const dfc::rt::Cancelled&) {\n      throw;\n"
-             << "    } catch (const std::exception& e) {\n"
-             << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", e.what());\n"
-             << "    } catch (...) {\n"
-             << "      throw dfc::rt::OperatorError(" << Lit(n.id) << ", \"exception of a non-std::exception type\");\n"
+        // One handler; the runtime library translates the exception (dfc/task.h).
+        out_ << "    } catch (...) {\n"
+             << "      dfc::rt::RethrowAsOperatorError(" << Lit(n.id) << ");\n"
              << "    }\n  }\n";
       }
     });

@@ -69,6 +69,12 @@ class OperatorError : public std::runtime_error {
   std::string op_id_;
 };
 
+// Generated code wraps each operator in `try { ... } catch (...) { RethrowAsOperatorError(id); }`:
+// rethrows the exception being handled as an OperatorError naming operator `op_id` (its what(),
+// or "exception of a non-std::exception type"); OperatorError and Cancelled pass through as they
+// are. Out of line, so an operator costs the job one handler, not four typed ones to compile.
+[[noreturn]] void RethrowAsOperatorError(const char* op_id);
+
 // Everything a subtask can ask of the runtime. Owned by the runtime; valid for the task's life.
 class TaskContext {
  public:
