@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "compiler/codegen/emitter.h"
+#include "compiler/codegen/state_decls.h"
 #include "compiler/expr/state_spec.h"
 
 namespace dfc::compiler::codegen {
@@ -91,9 +92,7 @@ class CoProcess final : public CoBase {
       EmitFactory(c, "on_timer", "timer");
       has_timer_fn_ = true;
     }
-    c.out() << "struct " << States(c) << " {\n";
-    for (const StateDecl& d : *spec_) c.out() << "  " << StateClass(c, d) << "& " << c.Ident(d.name) << ";\n";
-    c.out() << "};\n";
+    EmitStateStruct(c, *spec_, States(c), Key(c));
   }
 
   void Members(CodegenContext& c) override {
@@ -129,18 +128,9 @@ class CoProcess final : public CoBase {
     if (!spec_) return;
     const std::string k = c.ks();
     c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
-            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n"
-            << "    states" << k << "_.reset(new " << States(c) << "{";
-    for (size_t i = 0; i < spec_->size(); ++i) {
-      const StateDecl& d = (*spec_)[i];
-      c.out() << (i ? ", " : "") << "kb" << k << "_->";
-      if (d.kind == "VALUE") c.out() << "GetValueState<" << Cpp(c, d.value) << ">";
-      else if (d.kind == "LIST") c.out() << "GetListState<" << Cpp(c, d.value) << ">";
-      else c.out() << "GetMapState<" << Cpp(c, d.key) << ", " << Cpp(c, d.value) << ">";
-      c.out() << "(" << c.Lit(d.name) << ")";
-    }
-    c.out() << "});\n"
-            << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
+            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n";
+    EmitStateInit(c, *spec_, States(c), Key(c), "kb" + k + "_", "states" + k + "_");
+    c.out() << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
             << "_);\n";
   }
 
@@ -183,15 +173,6 @@ class CoProcess final : public CoBase {
   std::string Ctx(CodegenContext& c) const {
     return "dfc::rt::KeyedProcessContext<" + Key(c) + ", " + States(c) + ">";
   }
-  static std::string Cpp(CodegenContext& c, const StateType& t) {
-    return t.schema >= 0 ? c.RowType(t.schema) : t.sql.CppType();
-  }
-  std::string StateClass(CodegenContext& c, const StateDecl& d) const {
-    if (d.kind == "VALUE") return "dfc::rt::ValueState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
-    if (d.kind == "LIST") return "dfc::rt::ListState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
-    return "dfc::rt::MapState<" + Key(c) + ", " + Cpp(c, d.key) + ", " + Cpp(c, d.value) + ">";
-  }
-
   std::optional<std::vector<StateDecl>> spec_;
   bool has_timer_fn_ = false;
 };
@@ -201,7 +182,10 @@ class CoProcess final : public CoBase {
 // either side joins every stored row of the other side with the same key (in their arrival
 // order), then is stored itself. Each match builds the joined row (left columns then right),
 // keeps it if `where` holds and passes it on (projected by `columns` when given) with the
-// arriving row's timestamp. State grows with the input: no state TTL yet.
+// arriving row's timestamp. With `table.exec.state.ttl` in the job's config (Flink SQL's state
+// retention), both sides are TTL list states (dfc/state_ttl.h: each row expires that long after
+// it was stored, OnCreateAndWrite, never returned once expired; Flink's join state TTL); the
+// duration is read when the job starts (-D may change it, not turn it on).
 class RegularJoin final : public OpEmitter {
  public:
   bool TwoInputs() const override { return true; }
@@ -209,9 +193,13 @@ class RegularJoin final : public OpEmitter {
     const std::string k = c.ks();
     const ir::Node& n = c.node();
     const int joined = n.aux_schema >= 0 ? n.aux_schema : n.out_schema;
+    // TTL states are wrappers owned here; plain ones belong to the backend.
+    auto side = [&](const std::string& row, const std::string& name) {
+      if (Ttl(c)) return "  std::unique_ptr<dfc::rt::TtlListState<" + Key(c) + ", " + row + ">> " + name + k + "_;\n";
+      return "  dfc::rt::ListState<" + Key(c) + ", " + row + ">* " + name + k + "_ = nullptr;\n";
+    };
     c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << Key(c) << ">> kb" << k << "_;\n"
-            << "  dfc::rt::ListState<" << Key(c) << ", " << L(c) << ">* left" << k << "_ = nullptr;\n"
-            << "  dfc::rt::ListState<" << Key(c) << ", " << R(c) << ">* right" << k << "_ = nullptr;\n"
+            << side(L(c), "left") << side(R(c), "right")
             << "  " << c.RowType(joined) << " jrow" << k << "_;\n";
     if (n.aux_schema >= 0) c.out() << "  " << c.out_type() << " sel" << k << "_;\n";
     // One matching pair -> the rest of the chain.
@@ -236,7 +224,20 @@ class RegularJoin final : public OpEmitter {
   }
   void Open(CodegenContext& c) override {
     const std::string k = c.ks();
-    c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
+    c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n";
+    if (Ttl(c)) {
+      c.out() << "    {\n"
+              << "      const dfc::rt::StateTtlConfig ttl{dfc::rt::ConfigDurationMillis(ctx, \"table.exec.state.ttl\", 0)};\n"
+              << "      left" << k << "_ = std::make_unique<dfc::rt::TtlListState<" << Key(c) << ", " << L(c) << ">>(*kb" << k
+              << "_, \"left\", ttl);\n"
+              << "      right" << k << "_ = std::make_unique<dfc::rt::TtlListState<" << Key(c) << ", " << R(c) << ">>(*kb"
+              << k << "_, \"right\", ttl);\n"
+              << "    }\n";
+      return;
+    }
+    c.out() << "    if (dfc::rt::ConfigDurationMillis(ctx, \"table.exec.state.ttl\", 0) > 0)\n"
+            << "      throw std::invalid_argument(\"table.exec.state.ttl: this job was built without state TTL for its "
+               "joins; set it in the job's config to build them with it\");\n"
             << "    left" << k << "_ = &kb" << k << "_->GetListState<" << L(c) << ">(\"left\");\n"
             << "    right" << k << "_ = &kb" << k << "_->GetListState<" << R(c) << ">(\"right\");\n";
   }
@@ -255,6 +256,14 @@ class RegularJoin final : public OpEmitter {
   }
 
  private:
+  // Whether the job's config sets a state TTL for joins (a duration other than 0).
+  static bool Ttl(CodegenContext& c) {
+    auto it = c.graph().config.find("table.exec.state.ttl");
+    if (it == c.graph().config.end()) return false;
+    for (char ch : it->second.value)
+      if (ch >= '1' && ch <= '9') return true;
+    return false;
+  }
   std::string L(CodegenContext& c) const { return c.RowType(c.in_schema(0)); }
   std::string R(CodegenContext& c) const { return c.RowType(c.in_schema(1)); }
   std::string Key(CodegenContext& c) const { return c.KeyType(c.in_schema(0), c.node().key_fields); }

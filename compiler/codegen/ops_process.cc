@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "compiler/codegen/emitter.h"
+#include "compiler/codegen/state_decls.h"
 #include "compiler/expr/state_spec.h"
 
 namespace dfc::compiler::codegen {
@@ -31,9 +32,7 @@ class Process final : public OpEmitter {
       c.out() << ";\n}\n";
       has_timer_fn_ = true;
     }
-    c.out() << "struct " << States(c) << " {\n";
-    for (const StateDecl& d : *spec_) c.out() << "  " << StateClass(c, d) << "& " << c.Ident(d.name) << ";\n";
-    c.out() << "};\n";
+    EmitStateStruct(c, *spec_, States(c), Key(c));
   }
 
   void Members(CodegenContext& c) override {
@@ -70,18 +69,9 @@ class Process final : public OpEmitter {
     if (!spec_ || !c.node().fn) return;
     const std::string k = c.ks();
     c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
-            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n"
-            << "    states" << k << "_.reset(new " << States(c) << "{";
-    for (size_t i = 0; i < spec_->size(); ++i) {
-      const StateDecl& d = (*spec_)[i];
-      c.out() << (i ? ", " : "") << "kb" << k << "_->";
-      if (d.kind == "VALUE") c.out() << "GetValueState<" << Cpp(c, d.value) << ">";
-      else if (d.kind == "LIST") c.out() << "GetListState<" << Cpp(c, d.value) << ">";
-      else c.out() << "GetMapState<" << Cpp(c, d.key) << ", " << Cpp(c, d.value) << ">";
-      c.out() << "(" << c.Lit(d.name) << ")";
-    }
-    c.out() << "});\n"
-            << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
+            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n";
+    EmitStateInit(c, *spec_, States(c), Key(c), "kb" + k + "_", "states" + k + "_");
+    c.out() << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
             << "_);\n";
   }
 
@@ -120,15 +110,6 @@ class Process final : public OpEmitter {
   std::string Ctx(CodegenContext& c) const {
     return "dfc::rt::KeyedProcessContext<" + Key(c) + ", " + States(c) + ">";
   }
-  static std::string Cpp(CodegenContext& c, const StateType& t) {
-    return t.schema >= 0 ? c.RowType(t.schema) : t.sql.CppType();
-  }
-  std::string StateClass(CodegenContext& c, const StateDecl& d) const {
-    if (d.kind == "VALUE") return "dfc::rt::ValueState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
-    if (d.kind == "LIST") return "dfc::rt::ListState<" + Key(c) + ", " + Cpp(c, d.value) + ">";
-    return "dfc::rt::MapState<" + Key(c) + ", " + Cpp(c, d.key) + ", " + Cpp(c, d.value) + ">";
-  }
-
   std::optional<std::vector<StateDecl>> spec_;
   bool has_timer_fn_ = false;
 };

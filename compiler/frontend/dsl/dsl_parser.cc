@@ -863,10 +863,12 @@ class JobReader {
       type = MakeStr(t->first, t->second);
     } else {
       std::vector<clang::QualType> args = WrittenTypeArgs(call);
-      const size_t want = method == "map_state" ? 2 : 1;
+      const size_t want = method == "map_state" ? 2 : method == "aggregating_state" ? 3 : 1;
       if (args.size() != want) {
-        diags_.Error(at, "write the state's type" + std::string(want == 2 ? "s" : "") + " as template "
-                         "argument" + (want == 2 ? "s: map_state<K, V>(\"name\")" : ": " + method + "<T>(\"name\")"));
+        const std::string example = method == "map_state"           ? "s: map_state<K, V>(\"name\")"
+                                    : method == "aggregating_state" ? "s: aggregating_state<IN, ACC, OUT>(\"name\", add, get_result)"
+                                                                    : ": " + method + "<T>(\"name\")";
+        diags_.Error(at, "write the state's type" + std::string(want > 1 ? "s" : "") + " as template argument" + example);
         return;
       }
       std::vector<std::string> names;
@@ -875,8 +877,38 @@ class JobReader {
         if (!n) return;
         names.push_back(*n);
       }
-      const std::string kind = method == "value_state" ? "VALUE" : method == "list_state" ? "LIST" : "MAP";
-      type = MakeStr(kind + "<" + names[0] + (names.size() == 2 ? ", " + names[1] : "") + ">", at);
+      const std::string kind = method == "value_state"         ? "VALUE"
+                               : method == "list_state"        ? "LIST"
+                               : method == "map_state"         ? "MAP"
+                               : method == "reducing_state"    ? "REDUCING"
+                                                               : "AGGREGATING";
+      std::string text = kind + "<" + names[0];
+      for (size_t i = 1; i < names.size(); ++i) text += ", " + names[i];
+      type = MakeStr(text + ">", at);
+      // REDUCING / AGGREGATING: the object form with the functions (JSON: {"type", "fn"} /
+      // {"type", "create_accumulator", "add", "get_result"}).
+      std::vector<std::pair<const char*, unsigned>> fns;
+      if (method == "reducing_state") {
+        if (!ArgCount(call, 2)) return;
+        fns = {{"fn", 1}};
+      } else if (method == "aggregating_state") {
+        if (!ArgCount(call, 3)) return;
+        if (call->getNumArgs() >= 4) {
+          fns = {{"create_accumulator", 1}, {"add", 2}, {"get_result", 3}};
+        } else {
+          fns = {{"add", 1}, {"get_result", 2}};
+        }
+      }
+      if (!fns.empty()) {
+        auto obj = dsl::MakeObject(at);
+        dsl::AddMember(*obj, "type", at, std::move(type));
+        for (const auto& [key, arg] : fns) {
+          auto fn = FnArg(call->getArg(arg));
+          if (!fn) return;
+          dsl::AddMember(*obj, key, fn->second, MakeStr(fn->first, fn->second));
+        }
+        type = std::move(obj);
+      }
     }
     json::Value* state = doc_.MutableParam(node, "state");
     if (!state) {
@@ -888,6 +920,45 @@ class JobReader {
       return;
     }
     dsl::AddMember(*state, name->first, name->second, std::move(type));
+  }
+
+  // state_ttl(name, ttl[, update]) on a process: the declared state's TTL (JSON: the state's
+  // object form with "ttl" and "ttl_update").
+  void SetStateTtl(int node, const clang::CXXMemberCallExpr* call, const SourceLoc& at) {
+    if (node < 0 || !ArgCount(call, 2)) return;
+    auto name = StrArg(call->getArg(0), "the state name");
+    auto ttl = StrArg(call->getArg(1), "the time-to-live");
+    if (!name || !ttl) return;
+    std::optional<std::pair<std::string, SourceLoc>> update;
+    if (call->getNumArgs() >= 3) {
+      update = StrArg(call->getArg(2), "the TTL update type");
+      if (!update) return;
+    }
+    json::Value* state = doc_.MutableParam(node, "state");
+    json::Value* decl = nullptr;
+    if (state) {
+      for (json::Member& m : state->members)
+        if (m.key == name->first) decl = m.value.get();
+    }
+    if (!decl) {
+      diags_.Error(name->second, "state '" + name->first + "' is not declared (yet): declare it before "
+                                 "state_ttl, e.g. .value_state<T>(\"" + name->first + "\")");
+      return;
+    }
+    if (decl->is_string()) {  // the string form becomes {"type": ...}
+      auto obj = dsl::MakeObject(at);
+      dsl::AddMember(*obj, "type", decl->loc, MakeStr(decl->str, decl->loc));
+      for (json::Member& m : state->members)
+        if (m.key == name->first) m.value = std::move(obj);
+      for (json::Member& m : state->members)
+        if (m.key == name->first) decl = m.value.get();
+    }
+    if (decl->GetMember("ttl")) {
+      diags_.Error(at, "the TTL of state '" + name->first + "' is already set");
+      return;
+    }
+    dsl::AddMember(*decl, "ttl", ttl->second, MakeStr(ttl->first, ttl->second));
+    if (update) dsl::AddMember(*decl, "ttl_update", update->second, MakeStr(update->first, update->second));
   }
 
   // key_by's fields: member pointers (&Row::field) or names.
@@ -1233,10 +1304,14 @@ class JobReader {
     } else if (cls == "ProcessBuilder" && name == "on_timer") {
       out.node = self.node;
       SetFn(out.node, call, "on_timer", 0);
-    } else if (cls == "ProcessBuilder" && (name == "value_state" || name == "list_state" ||
-                                           name == "map_state" || name == "state")) {
+    } else if (cls == "ProcessBuilder" && (name == "value_state" || name == "list_state" || name == "map_state" ||
+                                           name == "reducing_state" || name == "aggregating_state" ||
+                                           name == "state")) {
       out.node = self.node;
       AddState(out.node, call, name, at);
+    } else if (cls == "ProcessBuilder" && name == "state_ttl") {
+      out.node = self.node;
+      SetStateTtl(out.node, call, at);
     } else if (name == "process") {
       if (!self.keyed || cls != "KeyedStream") {
         diags_.Error(at, "process needs a keyed stream: call key_by(\"id\", ...) before process (state "

@@ -699,8 +699,30 @@ class ProcessBuilder : public DataStream<T> {
   ProcessBuilder map_state(const char* name) const {
     return *this;
   }
+  // Flink's ReducingState: fn(V acc, const V& v) -> V folds every add (JSON: {"type":
+  // "REDUCING<V>", "fn"}).
+  template <class V, class F>
+  ProcessBuilder reducing_state(const char* name, F&& fn) const {
+    return *this;
+  }
+  // Flink's AggregatingState over an AggregateFunction: add(const IN&, ACC) -> ACC,
+  // get_result(const ACC&) -> OUT, optionally create_accumulator() -> ACC first (default ACC{})
+  // (JSON: {"type": "AGGREGATING<IN, ACC, OUT>", "create_accumulator", "add", "get_result"}).
+  template <class IN, class ACC, class OUT, class Add, class Get>
+  ProcessBuilder aggregating_state(const char* name, Add&& add, Get&& get_result) const {
+    return *this;
+  }
+  template <class IN, class ACC, class OUT, class Create, class Add, class Get>
+  ProcessBuilder aggregating_state(const char* name, Create&& create_accumulator, Add&& add, Get&& get_result) const {
+    return *this;
+  }
   // The same with the JSON format's type string, verbatim: state("count", "VALUE<BIGINT>").
   ProcessBuilder state(const char* name, const char* type) const { return *this; }
+  // Flink's StateTtlConfig for a state declared above: time-to-live (processing time, e.g. "1h"),
+  // update type "OnCreateAndWrite" (default) or "OnReadAndWrite"; expired values are never
+  // returned (JSON: the state's "ttl", "ttl_update").
+  ProcessBuilder state_ttl(const char* name, const char* ttl) const { return *this; }
+  ProcessBuilder state_ttl(const char* name, const char* ttl, const char* update) const { return *this; }
 };
 
 // Two streams connected (Flink's ConnectedStreams): one operator over both, fn1 for the rows of

@@ -29,6 +29,7 @@
 #include "dfc/process.h"
 #include "dfc/row.h"
 #include "dfc/state.h"
+#include "dfc/state_ttl.h"
 #include "dfc/stream.h"
 #include "dfc/task.h"
 #include "dfc/window.h"

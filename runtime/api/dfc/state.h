@@ -547,6 +547,39 @@ class StateTable : public StateTableBase {
     for (const auto& [k, v] : map_) f(KeyOf(k), NsOf(k), v);
   }
 
+  // State TTL's incremental cleanup (dfc/state_ttl.h): visits the next `buckets` buckets of the
+  // cached map (a cursor that wraps around, so repeated calls cover every entry), calls drop(S&)
+  // on each entry but the current key's, and erases those for which it returns true (from the
+  // rocksdb store too). drop may also shrink an entry it keeps (expired list elements).
+  template <class Drop>
+  void CleanupSome(size_t buckets, Drop&& drop) {
+    if (map_.empty()) return;
+    const size_t n = map_.bucket_count();
+    cleanup_victims_.clear();
+    for (size_t i = 0; i < buckets; ++i) {
+      if (cleanup_cursor_ >= n) cleanup_cursor_ = 0;
+      for (auto it = map_.begin(cleanup_cursor_); it != map_.end(cleanup_cursor_); ++it) {
+        if (KeyOf(it->first) == b_->current_key() && NsOf(it->first) == ns_) continue;
+        if (drop(it->second)) cleanup_victims_.push_back(it->first);
+      }
+      ++cleanup_cursor_;
+    }
+    if (cleanup_victims_.empty()) return;
+    ++version_;
+    for (const Key& k : cleanup_victims_) {
+      if (b_->store()) {
+        std::string key;
+        KeyedStateBackend::AppendKeyGroup(&key, KeyGroupOfMapKey(&k));
+        StateWriter w(&key);
+        WriteMapKey(&k, w);
+        DeleteStored(key);
+      }
+      map_.erase(k);
+    }
+    cleanup_victims_.clear();
+    if (b_->store()) b_->store()->Write();
+  }
+
   size_t cached() const override { return map_.size(); }
 
  protected:
@@ -643,6 +676,8 @@ class StateTable : public StateTableBase {
   KeyedBackend<K>* b_;
   Map map_;
   N ns_{};
+  size_t cleanup_cursor_ = 0;  // CleanupSome's next bucket
+  std::vector<Key> cleanup_victims_;
 };
 
 // ---- the typed states ----

@@ -12,6 +12,8 @@ import sys
 
 # Parameters holding C++ code (user functions).
 CODE_PARAMS = ("fn", "fn1", "fn2", "on_timer")
+# Members of a state declaration's object form holding C++ code.
+STATE_CODE = ("fn", "add", "get_result", "create_accumulator")
 
 
 def squeeze(code):
@@ -30,6 +32,11 @@ def normalize(lines, mask_fn=False):
             for key in CODE_PARAMS:
                 if key in params:
                     params[key] = "<fn>" if mask_fn else squeeze(params[key])
+            for decl in (params.get("state") or {}).values():
+                if isinstance(decl, dict):
+                    for key in STATE_CODE:
+                        if key in decl:
+                            decl[key] = "<fn>" if mask_fn else squeeze(decl[key])
             out.append(m.group(1) + "params: " + json.dumps(params, sort_keys=True))
             continue
         m = re.match(r"^(\s*)fn: (inline|named) (\".*\")$", line)
