@@ -579,6 +579,30 @@ class StateTable : public StateTableBase {
     cleanup_victims_.clear();
     if (b_->store()) b_->store()->Write();
   }
+  // State TTL's sweep of the rocksdb store (entries the cache wrote back): visits every stored
+  // entry of the next key group of the range (a cursor that wraps around) and calls
+  // fix(value bytes, &rewritten): 0 keeps the entry, 1 deletes it, 2 replaces its value.
+  template <class Fix>
+  void CleanupStoredKeyGroup(Fix&& fix) {
+    StateStore* st = b_->store();
+    const KeyGroupRange r = b_->range();
+    if (!st || r.size() == 0) return;
+    if (store_cursor_ < r.start || store_cursor_ > r.end) store_cursor_ = r.start;
+    std::string prefix;
+    KeyedStateBackend::AppendKeyGroup(&prefix, store_cursor_++);
+    std::vector<std::string> dels;
+    std::vector<std::pair<std::string, std::string>> puts;
+    std::string rewritten;
+    st->ScanAll(column(), prefix, [&](std::string_view k, std::string_view v) {
+      rewritten.clear();
+      const int what = fix(v, &rewritten);
+      if (what == 1) dels.emplace_back(k);
+      if (what == 2) puts.emplace_back(std::string(k), rewritten);
+    });
+    for (const auto& k : dels) st->Delete(column(), k);
+    for (const auto& [k, v] : puts) st->Put(column(), k, v);
+    if (!dels.empty() || !puts.empty()) st->Write();
+  }
 
   size_t cached() const override { return map_.size(); }
 
@@ -677,6 +701,7 @@ class StateTable : public StateTableBase {
   Map map_;
   N ns_{};
   size_t cleanup_cursor_ = 0;  // CleanupSome's next bucket
+  int store_cursor_ = -1;      // CleanupStoredKeyGroup's next key group
   std::vector<Key> cleanup_victims_;
 };
 

@@ -16,9 +16,9 @@
 // - Incremental cleanup (Flink's cleanupIncrementally for the heap backend): every access to a
 //   state also checks the entries of the next kCleanupBuckets buckets of that state's table (a
 //   cursor that wraps around) and removes the expired ones, so keys that are never accessed again
-//   still go away while the state is used. With `rocksdb` this covers the write-back cache; an
-//   expired entry evicted to RocksDB is removed when next read (RocksDB's TTL compaction filter,
-//   Flink's cleanup there, is not implemented).
+//   still go away while the state is used. With `rocksdb` this covers the write-back cache, and
+//   every kTtlStoreSweepEvery accesses of a state also sweep one key group of what the cache wrote
+//   back to RocksDB (a cursor over the range; in place of Flink's RocksDB compaction filter).
 // - Snapshots: a TTL state is a state of the same kind whose type signature is TTL<T> and whose
 //   values are Serde(TtlValue<T>) = the timestamp (8 bytes, as BIGINT) then the value: the key-group
 //   format of dfc/state.h is unchanged and older snapshots restore as before. Restoring a state
@@ -59,6 +59,9 @@ struct StateTtlConfig {
 
 // Entries checked by each access's incremental cleanup (buckets of the state's hash table).
 inline constexpr size_t kTtlCleanupBuckets = 4;
+// With rocksdb, every this many accesses of a state also sweep one key group of what the cache
+// wrote back to RocksDB (StateTable::CleanupStoredKeyGroup).
+inline constexpr uint32_t kTtlStoreSweepEvery = 1024;
 
 // A value with the processing time it was last written (or read, OnReadAndWrite).
 template <class V>
@@ -78,6 +81,15 @@ struct Serde<TtlValue<V>> {
   }
   static std::string Type() { return "TTL<" + Serde<V>::Type() + ">"; }
 };
+
+// CleanupStoredKeyGroup's verdict on a stored value that starts with its timestamp (Serde of a
+// TtlValue: VALUE, REDUCING, AGGREGATING values and MAP entries): 1 (delete) when expired.
+inline int TtlStoredVerdict(const StateTtlConfig& cfg, int64_t now, std::string_view bytes) {
+  StateReader r(bytes);
+  int64_t ts = 0;
+  Serde<int64_t>::Read(r, ts);
+  return cfg.Expired(ts, now) ? 1 : 0;
+}
 
 // The processing time TTL uses (Flink's TtlTimeProvider).
 template <class K>
@@ -126,6 +138,8 @@ class TtlValueState {
   int64_t Cleanup() {
     const int64_t now = TtlNow(*b_);
     t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<V>& s) { return cfg_.Expired(s.ts, now); });
+    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
+      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
     return now;
   }
   TtlValue<V>* Live() {
@@ -143,6 +157,7 @@ class TtlValueState {
   KeyedBackend<K>* b_;
   Table* t_;
   StateTtlConfig cfg_;
+  uint32_t sweep_ = 0;
 };
 
 // The live elements of a TTL list, as const V& (valid until the next access of the state).
@@ -245,12 +260,26 @@ class TtlListState {
       std::erase_if(s, [&](const TtlValue<V>& e) { return cfg_.Expired(e.ts, now); });
       return s.empty();
     });
+    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0) {
+      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string* rewritten) {
+        std::vector<TtlValue<V>> list;
+        StateReader r(v);
+        Serde<std::vector<TtlValue<V>>>::Read(r, list);
+        const size_t before = list.size();
+        std::erase_if(list, [&](const TtlValue<V>& e) { return cfg_.Expired(e.ts, now); });
+        if (list.empty()) return 1;
+        if (list.size() == before) return 0;
+        SerializeTo(rewritten, list);
+        return 2;
+      });
+    }
     return now;
   }
 
   KeyedBackend<K>* b_;
   Table* t_;
   StateTtlConfig cfg_;
+  uint32_t sweep_ = 0;
 };
 
 // The live entries of a TTL map, as (const UK&, const UV&) pairs (valid until the next access).
@@ -368,12 +397,15 @@ class TtlMapState {
   int64_t Cleanup() {
     const int64_t now = TtlNow(*b_);
     t_->CleanupSome(kTtlCleanupBuckets, [&](Slot& s) { return DropExpired(s, now); });
+    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)  // one stored entry per user key
+      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
     return now;
   }
 
   KeyedBackend<K>* b_;
   Table* t_;
   StateTtlConfig cfg_;
+  uint32_t sweep_ = 0;
 };
 
 // Never called: the TTL wrappers below fold values themselves (with the timestamps).
@@ -431,12 +463,15 @@ class TtlReducingState {
   int64_t Cleanup() {
     const int64_t now = TtlNow(*b_);
     t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<V>& s) { return cfg_.Expired(s.ts, now); });
+    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
+      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
     return now;
   }
 
   KeyedBackend<K>* b_;
   Table* t_;
   StateTtlConfig cfg_;
+  uint32_t sweep_ = 0;
   ReduceFn fn_;
 };
 
@@ -479,12 +514,15 @@ class TtlAggregatingState {
   int64_t Cleanup() {
     const int64_t now = TtlNow(*b_);
     t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<ACC>& s) { return cfg_.Expired(s.ts, now); });
+    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
+      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
     return now;
   }
 
   KeyedBackend<K>* b_;
   Table* t_;
   StateTtlConfig cfg_;
+  uint32_t sweep_ = 0;
   AggregateFn fn_;
 };
 
