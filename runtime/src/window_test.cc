@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <string>
+#include <iterator>
 #include <tuple>
 #include <vector>
 
@@ -496,6 +498,59 @@ TEST(WindowTest, WatermarkIsTheMinimumOfTwoInputs) {
   h.ProcessWatermark(1, 12);
   EXPECT_EQ(Sums(h), (std::vector<Sum>{{1, 0, 10, 2, 3, 9}}));
   EXPECT_EQ(h.Watermarks(0), (std::vector<int64_t>{8, 12}));
+}
+
+// DenseMap (dfc/dense_map.h), the key map of PaneWindows: insertion order, lookups across index
+// rebuilds (growth and bulk erasure), colliding hashes.
+struct ConstantHash {
+  size_t operator()(int64_t) const { return 0x1234'5678'0000'0001ULL; }  // every key collides
+};
+
+TEST(DenseMapTest, KeepsInsertionOrderAcrossGrowthAndErase) {
+  DenseMap<int64_t, int64_t, KeyHasher> m;
+  for (int64_t k = 0; k < 10000; ++k) m[k * 7] += k;
+  for (int64_t k = 0; k < 10000; ++k) m[k * 7] += 1;  // existing keys: no new entries
+  ASSERT_EQ(m.size(), 10000u);
+  int64_t i = 0;
+  for (const auto& [k, v] : m) {
+    EXPECT_EQ(k, i * 7);
+    EXPECT_EQ(v, i + 1);
+    ++i;
+  }
+  m.EraseIf([](std::pair<int64_t, int64_t>& e) {
+    e.second *= 2;
+    return e.first % 3 != 0;
+  });
+  ASSERT_EQ(m.size(), 3334u);
+  i = 0;
+  for (const auto& [k, v] : m) {
+    EXPECT_EQ(k, i * 21);
+    EXPECT_EQ(v, 2 * (i * 3 + 1));
+    ++i;
+  }
+  EXPECT_EQ(m.find(7), nullptr);
+  ASSERT_NE(m.find(21), nullptr);
+  EXPECT_EQ(m.find(21)->second, 8);
+  m[5] = 1;  // appended after the survivors
+  EXPECT_EQ(std::prev(m.end())->first, 5);
+  m.EraseIf([](std::pair<int64_t, int64_t>&) { return true; });
+  EXPECT_TRUE(m.empty());
+  EXPECT_EQ(m.find(5), nullptr);
+  m[1] = 2;
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.find(1)->second, 2);
+}
+
+TEST(DenseMapTest, CollidingHashesAndStringKeys) {
+  DenseMap<int64_t, int, ConstantHash> c;
+  for (int64_t k = 0; k < 100; ++k) c[k] = static_cast<int>(k);
+  for (int64_t k = 0; k < 100; ++k) EXPECT_EQ(c.find(k)->second, k);
+  EXPECT_EQ(c.find(100), nullptr);
+  DenseMap<std::string, int, KeyHasher> s;
+  s["a long string beyond the small buffer"] = 1;
+  s["b"] = 2;
+  EXPECT_EQ(s["a long string beyond the small buffer"], 1);
+  EXPECT_EQ(s.size(), 2u);
 }
 
 }  // namespace

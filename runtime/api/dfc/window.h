@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "dfc/dense_map.h"
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
 #include "dfc/operators.h"
@@ -145,15 +146,11 @@ class PaneWindows {
     while (!registered_.empty() && dead(*registered_.begin())) registered_.erase(registered_.begin());
     // A key left without panes keeps its entry (and vector) for one more round, so keys active in
     // every window are not freed and re-allocated each time; one idle for a whole round goes.
-    for (auto k = keys_.begin(); k != keys_.end();) {
-      Panes& panes = k->second;
-      if (panes.empty()) {
-        k = keys_.erase(k);
-        continue;
-      }
-      panes.DropDead(dead);
-      ++k;
-    }
+    keys_.EraseIf([&](std::pair<Key, Panes>& k) {
+      if (k.second.empty()) return true;
+      k.second.DropDead(dead);
+      return false;
+    });
   }
 
  private:
@@ -232,7 +229,7 @@ class PaneWindows {
   const WindowOptions opt_;
   int64_t wm_ = INT64_MIN;
   uint64_t late_ = 0;
-  std::unordered_map<Key, Panes, Hash> keys_;  // key -> its panes
+  DenseMap<Key, Panes, Hash> keys_;  // key -> its panes (walked whole at every firing)
   std::set<int64_t> registered_;                // panes seen whose windows are registered
   int64_t last_pane_ = INT64_MIN;               // the pane of the previous record (registered)
   std::set<int64_t> ends_;                      // ends of windows still to fire
