@@ -38,9 +38,11 @@
 #                     (0: the run ended before the first one was due); "failed": the job refused
 #                     or failed (its error on stderr). --checkpoint-intervals ""
 #                     leaves them out.
-#   rocksdb           the gen run again with -D state.backend.type=<--state-backend> (default
-#                     rocksdb), for the queries in --backend-queries (default q4, q5, q18: the
-#                     large keyed state ones); "-" for the others. --state-backend "" leaves it out.
+#   rocksdb/heap      a gen run with -D state.backend.type=<--state-backend> (default rocksdb) and
+#                     one on the default hashmap backend, back to back, both on --backend-scale
+#                     (0.1) of the events, for the queries in --backend-queries (default q4, q5,
+#                     q18: the large keyed state ones); "-" for the others. --state-backend ""
+#                     leaves it out.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 exec python3 - "$root" "$@" <<'PY'
@@ -57,6 +59,8 @@ ap.add_argument("--latency-events", type=int, default=200_000)
 ap.add_argument("--checkpoint-intervals", default="10s,1s")
 ap.add_argument("--state-backend", default="rocksdb")
 ap.add_argument("--backend-queries", default="q4,q5,q18")
+ap.add_argument("--backend-scale", type=float, default=0.1,
+                help="fraction of the events for the backend comparison (RocksDB is ~10x slower)")
 ap.add_argument("--build-dir", default=os.path.join(root, "build"))
 ap.add_argument("--timeout", type=float, default=90, help="seconds per run; a slower run shows as 'slow'")
 ap.add_argument("--no-build-time", action="store_true", help="skip the cold-build measurement")
@@ -98,12 +102,18 @@ def timed(cmd, env=None, cwd=None, may_fail=False):
     """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout); None after the
     timeout, or "failed" (with may_fail) when the run failed."""
     fd, tf = tempfile.mkstemp(); os.close(fd)
+    # Own process group, so that a run over the timeout is killed with the job under GNU time (it
+    # would otherwise keep a core busy for the rest of the table).
+    p = subprocess.Popen(["/usr/bin/time", "-o", tf, "-f", "%U %S %e %M"] + cmd, env=env, cwd=cwd,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%U %S %e %M"] + cmd, env=env, cwd=cwd,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=a.timeout)
+        out, err = p.communicate(timeout=a.timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, 9)
+        p.communicate()
         os.unlink(tf)
         return None
+    r = subprocess.CompletedProcess(cmd, p.returncode, out, err)
     if r.returncode != 0:
         if may_fail:
             print(f"nexmark.sh: {' '.join(cmd)} failed: {r.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
@@ -124,9 +134,9 @@ def fmt_run(events, r): return "failed" if r == "failed" else fmt(events / r[0] 
 def ratio(x, y): return "-" if x is None or y is None else f"{x / y:.2f}x"
 
 tmp = tempfile.mkdtemp(prefix="dfc-nexmark-")
-extra_cols = [f"ckpt {i}" for i in a.checkpoint_intervals.split(",") if i] + ([f"{a.state_backend}"] if a.state_backend else [])
+extra_cols = [f"ckpt {i}" for i in a.checkpoint_intervals.split(",") if i] + ([f"{a.state_backend}/heap"] if a.state_backend else [])
 hdr = (f"{'query':<6} {'events':>7} {'gen dfc':>9} {'gen hand':>9} {'ratio':>6} {'replay dfc':>10} {'replay hand':>11} {'ratio':>6}"
-       f" {'RSS MiB':>8} {'build wall':>10} {'build cpu':>9}" + "".join(f" {c:>10}" for c in extra_cols))
+       f" {'RSS MiB':>8} {'build wall':>10} {'build cpu':>9}" + "".join(f" {c:>13}" for c in extra_cols))
 print(f"Nexmark, events/s per core (M = million), parallelism 1; gen: {a.events:,} events; "
       f"replay: {a.replay_events:,} events x {a.passes} passes (scaled down for {', '.join(sorted(SLOW))}); {time.strftime('%Y-%m-%d %H:%M')}, "
       f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; jobs and hand-written: {job_flags}")
@@ -183,8 +193,10 @@ for q in queries:
         shutil.rmtree(ckdir, ignore_errors=True)
     if a.state_backend:
         if q in a.backend_queries.split(","):
-            c = dfc_run(events, extra=["-D", f"state.backend.type={a.state_backend}"], may_fail=True)
-            extras.append(fmt_run(events, c))
+            n = int(events * a.backend_scale)
+            c = dfc_run(n, extra=["-D", f"state.backend.type={a.state_backend}"], may_fail=True)
+            h = dfc_run(n)
+            extras.append(fmt_run(n, c) + "/" + fmt_run(n, h))
         else:
             extras.append("-")
     hf = fmt if q in HANDWRITTEN else (lambda v: "-")
@@ -192,7 +204,7 @@ for q in queries:
     bc = "-" if bcpu is None else f"{bcpu:.2f}s"
     print(f"{q:<6} {events / 1e6:>6.1f}M {fmt(gen_dfc):>9} {hf(gen_hand):>9} {ratio(gen_dfc, gen_hand):>6} {fmt(rep_dfc):>10}"
           f" {hf(rep_hand):>11} {ratio(rep_dfc, rep_hand):>6} {rss / 1024:>8.1f} {bw:>10} {bc:>9}"
-          + "".join(f" {x:>10}" for x in extras), flush=True)
+          + "".join(f" {x:>13}" for x in extras), flush=True)
 
 # Latency at a fixed rate.
 lat_job = f"{root}/bench/jobs/nexmark_latency.json"
