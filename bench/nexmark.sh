@@ -34,8 +34,8 @@
 # hashmap backend without checkpoints):
 #   ckpt I            the gen run again with -D execution.checkpointing.interval=I (default: 10s
 #                     and 1s; exactly-once, checkpoints into a fresh directory per run, so no run
-#                     restores another's), then "/N": the id of the last completed checkpoint
-#                     (0: the run ended before the first one was due); "failed": the job refused
+#                     restores another's), then "/N": the checkpoints completed (the job's summary
+#                     line; 0: the run ended before the first one was due); "failed": the job refused
 #                     or failed (its error on stderr). --checkpoint-intervals ""
 #                     leaves them out.
 #   rocksdb/heap      a gen run with -D state.backend.type=<--state-backend> (default rocksdb) and
@@ -99,7 +99,7 @@ def strip_jsonc(text):
     return "".join(out)
 
 def timed(cmd, env=None, cwd=None, may_fail=False):
-    """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout); None after the
+    """Runs cmd under GNU time; returns (cpu s, wall s, peak RSS KiB, stdout, stderr); None after the
     timeout, or "failed" (with may_fail) when the run failed."""
     fd, tf = tempfile.mkstemp(); os.close(fd)
     # Own process group, so that a run over the timeout is killed with the job under GNU time (it
@@ -120,7 +120,7 @@ def timed(cmd, env=None, cwd=None, may_fail=False):
             return "failed"
         sys.exit(f"nexmark.sh: {' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
     u, s, e, m = open(tf).read().split()[-4:]; os.unlink(tf)
-    return float(u) + float(s), float(e), int(m), r.stdout
+    return float(u) + float(s), float(e), int(m), r.stdout, r.stderr
 
 def hand_line(out):
     return dict(kv.split("=", 1) for kv in out.split())
@@ -161,7 +161,7 @@ for q in queries:
         bcpu = bwall = None
     else:
         env = dict(os.environ, CCACHE_DISABLE="1", DFC_CACHE_DIR=f"{tmp}/cache-{q}")
-        bcpu, bwall, _, _ = timed([dfc, "build", job, "-o", f"{tmp}/{q}"], env=env) or (0, 0, 0, "")
+        bcpu, bwall = (timed([dfc, "build", job, "-o", f"{tmp}/{q}"], env=env) or (0, 0))[:2]
     exe = f"{tmp}/{q}"
     def dfc_run(events, replay=None, extra=(), may_fail=False):
         cmd = [exe, "-p", "1"]
@@ -187,9 +187,8 @@ for q in queries:
         ckdir = f"{tmp}/ckpt-{q}-{i}"
         c = dfc_run(events, extra=["-D", f"execution.checkpointing.interval={i}",
                                    "-D", f"execution.checkpointing.dir={ckdir}"], may_fail=True)
-        ids = [int(m.group(1)) for d in (os.listdir(ckdir) if os.path.isdir(ckdir) else [])
-               if (m := re.fullmatch(r"chk-(\d+)", d))]
-        extras.append(fmt_run(events, c) + f"/{max(ids, default=0)}")
+        done = re.search(r"checkpoints: (\d+) completed", c[4]) if isinstance(c, tuple) else None
+        extras.append(fmt_run(events, c) + f"/{done.group(1) if done else '?'}")
         shutil.rmtree(ckdir, ignore_errors=True)
     if a.state_backend:
         if q in a.backend_queries.split(","):
