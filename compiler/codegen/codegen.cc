@@ -319,6 +319,8 @@ class Generator {
       out_ << "    if (wm == dfc::rt::kMaxWatermark) {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnEndOfInput(cc_); });
       out_ << "      Publish();\n    }\n  }\n";
+      // stop-with-savepoint --drain (dfc/task.h): the maximum watermark before the final barrier.
+      out_ << "  void DrainForStop() override { dfc_Watermark(dfc::rt::kMaxWatermark); }\n";
       out_ << "  void dfc_TickOps() {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
       out_ << "  }\n";

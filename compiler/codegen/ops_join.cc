@@ -10,12 +10,17 @@
 
 namespace dfc::compiler::codegen {
 
+// ops_window.cc: checkpoint hooks of an engine attached to a keyed backend.
+void EmitEngineCheckpointMembers(CodegenContext& c, const std::string& key_type);
+void EmitEngineAttach(CodegenContext& c, const std::string& key_type, const std::string& engine);
+void EmitEngineSnapshot(CodegenContext& c, const std::string& watermark, const std::string& seq);
+void EmitEngineRestore(CodegenContext& c, const std::string& engine, const std::string& seq);
+
 namespace {
 
 class JoinBase : public OpEmitter {
  public:
   bool TwoInputs() const override { return true; }
-  bool Snapshot(CodegenContext& c) override { return false; }  // join buffers: not checkpointed yet
 
   void Helpers(CodegenContext& c) override {
     const ir::Node& n = c.node();
@@ -68,6 +73,14 @@ class WindowJoin final : public JoinBase {
     if (!spec_) return;
     JoinBase::Members(c);
     c.out() << "  std::unique_ptr<" << Engine(c) << "> win" << c.ks() << "_;\n";
+    EmitEngineCheckpointMembers(c, Key(c));
+  }
+  bool Snapshot(CodegenContext& c) override {
+    if (spec_) EmitEngineSnapshot(c, "win" + c.ks() + "_->watermark()", "");
+    return true;
+  }
+  void Restore(CodegenContext& c) override {
+    if (spec_) EmitEngineRestore(c, "win" + c.ks() + "_", "");
   }
   void Open(CodegenContext& c) override {
     if (!spec_) return;
@@ -76,6 +89,7 @@ class WindowJoin final : public JoinBase {
     if (spec_->kind == WindowSpec::Kind::kSession) c.out() << spec_->gap << "LL, " << opts;
     else c.out() << spec_->size << "LL, " << spec_->slide << "LL, " << spec_->offset << "LL, " << opts;
     c.out() << ");\n";
+    EmitEngineAttach(c, Key(c), "win" + c.ks() + "_");
   }
   void Body(CodegenContext& c) override { Side(c, LeftKey(c), "left"); }
   void Body1(CodegenContext& c) override { Side(c, RightKey(c), "right"); }
@@ -121,11 +135,20 @@ class IntervalJoinOp final : public JoinBase {
     if (!spec_) return;
     JoinBase::Members(c);
     c.out() << "  std::unique_ptr<" << Engine(c) << "> join" << c.ks() << "_;\n";
+    EmitEngineCheckpointMembers(c, Key(c));
+  }
+  bool Snapshot(CodegenContext& c) override {
+    if (spec_) EmitEngineSnapshot(c, "join" + c.ks() + "_->watermark()", "");
+    return true;
+  }
+  void Restore(CodegenContext& c) override {
+    if (spec_) EmitEngineRestore(c, "join" + c.ks() + "_", "");
   }
   void Open(CodegenContext& c) override {
     if (!spec_) return;
     c.out() << "    join" << c.ks() << "_ = std::make_unique<" << Engine(c) << ">(" << spec_->lower << "LL, "
             << spec_->upper << "LL, ctx.op_metrics(" << c.ks() << "));\n";
+    EmitEngineAttach(c, Key(c), "join" + c.ks() + "_");
   }
   void Body(CodegenContext& c) override {
     if (!spec_) return;

@@ -8,9 +8,14 @@
 //
 // Per window op at chain position K the chain class gets:
 //   winK_          the engine, keyed by the key columns (std::tuple<> without a key)
+//   kbK_           with checkpointing: a keyed backend (uid = the node's) the engine is attached
+//                  to, so its state is snapshotted and restored by key group (dfc/window.h)
 //   dfc_emitK()    one result (key, window, accumulator) -> output row(s) -> the rest of the chain,
 //                  stamped end - 1 (time windows) or INT64_MAX (the global window's max timestamp)
-// and the accumulator type dfc_wacc_<node> at namespace scope.
+// and the accumulator type dfc_wacc_<node> at namespace scope, with its Serde (dfc/state.h).
+// Operator state (one entry per subtask, union-redistributed): the engine's watermark at the
+// snapshot (restored as the minimum over the entries: with aligned barriers every subtask of the
+// op saw the same watermarks) and the arrival counter of FIRST_VALUE / LAST_VALUE (the maximum).
 #include <optional>
 
 #include "compiler/codegen/emitter.h"
@@ -52,9 +57,56 @@ class EventTimeSource final : public OpEmitter {
   }
 };
 
+}  // namespace
+
+// Checkpoint hooks shared by the window ops and the joins: `engine` (a member expression) is a
+// window.h / join.h engine attached to the keyed backend kbK_; `seq` the arrival counter member
+// ("" = none).
+void EmitEngineCheckpointMembers(CodegenContext& c, const std::string& key_type) {
+  c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << key_type << ">> kb" << c.ks() << "_;\n";
+}
+void EmitEngineAttach(CodegenContext& c, const std::string& key_type, const std::string& engine) {
+  c.out() << "    if (ctx.checkpointing()) {\n"
+          << "      kb" << c.ks() << "_ = dfc::rt::MakeKeyedBackend<" << key_type << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
+          << "      " << engine << "->Attach(*kb" << c.ks() << "_, \"" << c.node().op << "\");\n"
+          << "    }\n";
+}
+void EmitEngineSnapshot(CodegenContext& c, const std::string& watermark, const std::string& seq) {
+  c.out() << "    if (kb" << c.ks() << "_) {\n"
+          << "      dfc::rt::StateOut o(w.AddOperatorEntry(" << c.Lit(c.node().uid) << "));\n"
+          << "      o.Put(static_cast<int64_t>(" << watermark << "));\n"
+          << "      o.Put(static_cast<int64_t>(" << (seq.empty() ? "0" : seq) << "));\n"
+          << "    }\n";
+}
+void EmitEngineRestore(CodegenContext& c, const std::string& engine, const std::string& seq) {
+  c.out() << "    if (kb" << c.ks() << "_ && r.restored()) {\n"
+          << "      int64_t wm = dfc::rt::kMaxWatermark, seq = 0;\n"
+          << "      bool any = false;\n"
+          << "      for (std::string_view e : r.UnionEntries(" << c.Lit(c.node().uid) << ")) {\n"
+          << "        dfc::rt::StateIn in(e);\n"
+          << "        int64_t ew = 0, es = 0;\n"
+          << "        in.Get(&ew);\n        in.Get(&es);\n"
+          << "        wm = std::min(wm, ew);\n        seq = std::max(seq, es);\n        any = true;\n"
+          << "      }\n"
+          << "      " << engine << "->FinishRestore(any ? wm : dfc::rt::kMinWatermark);\n";
+  if (!seq.empty()) c.out() << "      " << seq << " = static_cast<uint64_t>(seq);\n";
+  c.out() << "      (void)seq;\n    }\n";
+}
+
+namespace {
+
 class WindowOp final : public OpEmitter {
  public:
-  bool Snapshot(CodegenContext& c) override { return false; }  // window state: not checkpointed yet
+  bool Snapshot(CodegenContext& c) override {
+    if (!loaded_) return true;
+    EmitEngineSnapshot(c, agg_.window.time_window() ? "win" + c.ks() + "_->watermark()" : "dfc::rt::kMinWatermark",
+                       NeedsSeq() ? "seq" + c.ks() + "_" : "");
+    return true;
+  }
+  void Restore(CodegenContext& c) override {
+    if (!loaded_) return;
+    EmitEngineRestore(c, "win" + c.ks() + "_", NeedsSeq() ? "seq" + c.ks() + "_" : "");
+  }
   void Helpers(CodegenContext& c) override {
     if (!Load(c)) return;
     const ir::Node& n = c.node();
@@ -71,11 +123,23 @@ class WindowOp final : public OpEmitter {
               << "  void Merge(const " << acc << "& o) {\n    if (!o.set) return;\n"
               << "    if (!set) { *this = o; return; }\n"
               << "    v = dfc_make_fn_" << c.node_index() << "()(std::move(v), o.v);\n  }\n};\n";
+      c.out() << "inline void dfc_serde_write(dfc::rt::StateWriter& w, const " << acc << "& a) {\n"
+              << "  dfc::rt::Serde<bool>::Write(w, a.set);\n  dfc::rt::Serde<" << c.in_type() << ">::Write(w, a.v);\n}\n"
+              << "inline void dfc_serde_read(dfc::rt::StateReader& r, " << acc << "& a) {\n"
+              << "  dfc::rt::Serde<bool>::Read(r, a.set);\n  dfc::rt::Serde<" << c.in_type() << ">::Read(r, a.v);\n}\n"
+              << "inline std::string dfc_serde_type(const " << acc << "*) { return \"WREDUCE<\" + dfc::rt::Serde<"
+              << c.in_type() << ">::Type() + \">\"; }\n";
       return;
     }
     if (op_ == Op::kProcess) {
       c.out() << "struct " << acc << " {\n  std::vector<" << c.in_type() << "> rows;\n"
               << "  void Merge(const " << acc << "& o) { rows.insert(rows.end(), o.rows.begin(), o.rows.end()); }\n};\n";
+      c.out() << "inline void dfc_serde_write(dfc::rt::StateWriter& w, const " << acc << "& a) { dfc::rt::Serde<std::vector<"
+              << c.in_type() << ">>::Write(w, a.rows); }\n"
+              << "inline void dfc_serde_read(dfc::rt::StateReader& r, " << acc << "& a) { dfc::rt::Serde<std::vector<"
+              << c.in_type() << ">>::Read(r, a.rows); }\n"
+              << "inline std::string dfc_serde_type(const " << acc << "*) { return \"WROWS<\" + dfc::rt::Serde<"
+              << c.in_type() << ">::Type() + \">\"; }\n";
       return;
     }
     c.out() << "struct " << acc << " {\n";
@@ -123,12 +187,58 @@ class WindowOp final : public OpEmitter {
       }
     }
     c.out() << "  }\n};\n";
+    EmitAggSerde(c, acc);
+  }
+
+  // Serde of the SQL aggregates' accumulator: every member in declaration order; COUNT(DISTINCT)
+  // sets as sorted lists (deterministic bytes); arrival numbers as BIGINT.
+  void EmitAggSerde(CodegenContext& c, const std::string& acc) {
+    std::string sig = "WAGG<";
+    std::string wr, rd;
+    auto plain = [&](const std::string& m) {
+      wr += "  dfc::rt::Serde<std::decay_t<decltype(a." + m + ")>>::Write(w, a." + m + ");\n";
+      rd += "  dfc::rt::Serde<std::decay_t<decltype(a." + m + ")>>::Read(r, a." + m + ");\n";
+    };
+    auto u64 = [&](const std::string& m) {
+      wr += "  dfc::rt::Serde<int64_t>::Write(w, static_cast<int64_t>(a." + m + "));\n";
+      rd += "  { int64_t x = 0; dfc::rt::Serde<int64_t>::Read(r, x); a." + m + " = static_cast<uint64_t>(x); }\n";
+    };
+    for (size_t i = 0; i < agg_.aggregates.size(); ++i) {
+      const AggregateSpec& a = agg_.aggregates[i];
+      const std::string is = std::to_string(i), ai = "a" + is;
+      sig += (i ? "," : "") + std::to_string(static_cast<int>(a.fn)) + ":" + a.type.ToString();
+      switch (a.fn) {
+        case AggFn::kCount:
+        case AggFn::kSum: plain(ai); break;
+        case AggFn::kAvg: plain(ai); plain("n" + is); break;
+        case AggFn::kMin:
+        case AggFn::kMax: plain(ai); plain("s" + is); break;
+        case AggFn::kCountDistinct: {
+          const std::string t = a.arg->type.CppType();
+          sig += "(" + a.arg->type.ToString() + ")";
+          wr += "  { std::vector<" + t + "> v(a." + ai + ".begin(), a." + ai + ".end()); std::sort(v.begin(), v.end()); "
+                "dfc::rt::Serde<std::vector<" + t + ">>::Write(w, v); }\n";
+          rd += "  { std::vector<" + t + "> v; dfc::rt::Serde<std::vector<" + t + ">>::Read(r, v); a." + ai +
+                ".clear(); a." + ai + ".insert(v.begin(), v.end()); }\n";
+          break;
+        }
+        case AggFn::kFirstValue:
+        case AggFn::kLastValue: plain(ai); u64("q" + is); break;
+      }
+    }
+    sig += ">";
+    c.out() << "inline void dfc_serde_write([[maybe_unused]] dfc::rt::StateWriter& w, [[maybe_unused]] const " << acc
+            << "& a) {\n" << wr << "}\n"
+            << "inline void dfc_serde_read([[maybe_unused]] dfc::rt::StateReader& r, [[maybe_unused]] " << acc
+            << "& a) {\n" << rd << "}\n"
+            << "inline std::string dfc_serde_type(const " << acc << "*) { return " << c.Lit(sig) << "; }\n";
   }
 
   void Members(CodegenContext& c) override {
     if (!loaded_) return;
     const std::string k = c.ks();
     c.out() << "  std::unique_ptr<" << Engine(c) << "> win" << k << "_;\n";
+    EmitEngineCheckpointMembers(c, Key(c));
     if (NeedsSeq()) c.out() << "  uint64_t seq" << k << "_ = 0;\n";
     if (op_ != Op::kAggregate) {
       c.out() << "  decltype(dfc_make_fn_" << c.node_index() << "()) fn" << k << "_ = dfc_make_fn_" << c.node_index()
@@ -189,6 +299,7 @@ class WindowOp final : public OpEmitter {
       case WindowSpec::Kind::kGlobal: c.out() << w.count << "LL, " << (w.purge ? "true" : "false"); break;
     }
     c.out() << ");\n";
+    EmitEngineAttach(c, Key(c), "win" + c.ks() + "_");
   }
 
   void Body(CodegenContext& c) override {

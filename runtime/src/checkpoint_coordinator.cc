@@ -126,7 +126,7 @@ void CheckpointCoordinator::SubtaskFinished() {
   cv_.notify_all();
 }
 
-int64_t CheckpointCoordinator::TriggerSavepoint(const std::string& target, bool stop) {
+int64_t CheckpointCoordinator::TriggerSavepoint(const std::string& target, bool stop, bool drain) {
   int64_t r;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -134,7 +134,7 @@ int64_t CheckpointCoordinator::TriggerSavepoint(const std::string& target, bool 
     static std::atomic<int64_t> next_request{1};
     r = next_request.fetch_add(1);
     savepoints_[r] = SavepointStatus();
-    savepoint_requests_.push_back(SavepointRequest{r, target, stop});
+    savepoint_requests_.push_back(SavepointRequest{r, target, stop || drain, drain});
   }
   cv_.notify_all();
   return r;
@@ -255,7 +255,9 @@ void CheckpointCoordinator::TriggerLocked(std::unique_lock<std::mutex>& lock, bo
     pending_->error = e;
     return;
   }
+  const bool drain = savepoint && req->drain;
   for (TaskContext* s : sources_) {
+    if (drain) s->drain_id_.store(pending_->id, std::memory_order_release);
     s->trigger_id_.store(pending_->id, std::memory_order_release);
     s->control_pending_.store(true, std::memory_order_release);
   }

@@ -103,7 +103,8 @@ class CheckpointCoordinator {
   // ---- any thread ----
   // Requests a savepoint into `target` (empty: state.savepoints.dir/savepoint-<id>); with `stop`,
   // the job is cancelled once it completed. Returns the request id (for SavepointStatusOf).
-  int64_t TriggerSavepoint(const std::string& target, bool stop);
+  // With `drain` (implies stop) the sources emit the maximum watermark before the barrier.
+  int64_t TriggerSavepoint(const std::string& target, bool stop, bool drain = false);
   SavepointStatus SavepointStatusOf(int64_t request) const;
   std::map<int64_t, SavepointStatus> AllSavepoints() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -140,6 +141,7 @@ class CheckpointCoordinator {
     int64_t request;
     std::string target;
     bool stop;
+    bool drain;
   };
 
   void Loop();

@@ -27,6 +27,13 @@ void TaskContext::HandleControl() {
 }
 
 void TaskContext::PerformCheckpoint(int64_t id) {
+  // Drain (a source, at the barrier of a stop-with-savepoint with drain): the maximum watermark
+  // goes out first, so every event-time window and timer downstream fires before the barrier and
+  // its results are in the savepoint's committed output.
+  if (id == drain_id_.load(std::memory_order_acquire)) {
+    task_->DrainForStop();
+    draining_ = true;
+  }
   // The barrier goes first so downstream can start aligning while this subtask snapshots; both
   // happen between the same two records.
   task_->BroadcastBarrier(id);
@@ -62,6 +69,13 @@ void TaskContext::RestoreKeyedState() {
                          std::to_string(kg) + "): " + e.what());
       }
     }
+  }
+}
+
+void TaskContext::WaitWhileDraining() {
+  while (!cancelled()) {
+    if (control_pending()) HandleControl();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

@@ -842,13 +842,13 @@ CheckpointStats JobRuntime::checkpoint_stats() const {
   return stats_;
 }
 
-int64_t JobRuntime::TriggerSavepoint(const std::string& target, bool stop, std::string* error) {
+int64_t JobRuntime::TriggerSavepoint(const std::string& target, bool stop, bool drain, std::string* error) {
   std::lock_guard<std::mutex> lock(coordinator_mu_);
   if (!coordinator_) {
     *error = checkpointing_ ? "the job is not running" : "checkpointing is off for this job";
     return -1;
   }
-  return coordinator_->TriggerSavepoint(target, stop);
+  return coordinator_->TriggerSavepoint(target, stop, drain);
 }
 
 SavepointStatus JobRuntime::SavepointStatusOf(int64_t request) const {

@@ -112,8 +112,8 @@ class JobRuntime {
   // Checkpoint counters so far (any thread).
   CheckpointStats checkpoint_stats() const;
   // Requests a savepoint (any thread; REST). Returns the request id, or -1 when checkpointing
-  // is not possible right now (*error says why).
-  int64_t TriggerSavepoint(const std::string& target, bool stop, std::string* error);
+  // is not possible right now (*error says why). `drain`: stop-with-savepoint --drain.
+  int64_t TriggerSavepoint(const std::string& target, bool stop, bool drain, std::string* error);
   SavepointStatus SavepointStatusOf(int64_t request) const;
   std::string job_name() const { return spec_.name; }
   // The metrics of one vertex (chain) in Flink's vertex scope, for the REST endpoint (any

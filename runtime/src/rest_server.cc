@@ -466,14 +466,10 @@ std::string RestServer::Start(const std::string& address, int port, int* bound) 
     if (req.matches[1] != jid) return not_found(res);
     std::string target = JsonField(req.body, stop_call ? "targetDirectory" : "target-directory");
     const bool stop = stop_call || JsonField(req.body, "cancel-job") == "true";
-    const bool drain = JsonField(req.body, "drain") == "true";
-    if (drain) {
-      res.status = 400;
-      res.set_content("{\"errors\":[\"drain is not supported yet\"]}", json);
-      return;
-    }
+    // Flink's stop-with-savepoint --drain: the sources emit the maximum watermark first.
+    const bool drain = stop_call && JsonField(req.body, "drain") == "true";
     std::string error;
-    const int64_t r = rt->TriggerSavepoint(target, stop, &error);
+    const int64_t r = rt->TriggerSavepoint(target, stop, drain, &error);
     if (r < 0) {
       res.status = 409;
       res.set_content("{\"errors\":[" + JsonString(error) + "]}", json);

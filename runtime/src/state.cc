@@ -44,6 +44,10 @@ const char* StateKindName(StateKind k) {
     case StateKind::kAggregating: return "AGGREGATING";
     case StateKind::kEventTimers: return "EVENT_TIMERS";
     case StateKind::kProcessingTimers: return "PROCESSING_TIMERS";
+    case StateKind::kWindowPanes: return "WINDOW_PANES";
+    case StateKind::kWindowSessions: return "WINDOW_SESSIONS";
+    case StateKind::kWindowCounts: return "WINDOW_COUNTS";
+    case StateKind::kIntervalJoin: return "INTERVAL_JOIN";
   }
   return "UNKNOWN";
 }

@@ -7,6 +7,9 @@ records i = 0..count-1 as (gen, i % 64, i // 64); the expected committed output 
 exactly once. Each run is started in WORKDIR; after a kill the next run restores from the latest
 checkpoint by itself. Rounds repeat (from scratch once a run finishes) until --kills kills happened.
 
+With --reference (any job, e.g. Inputs/windows.json) the expected output is instead what an
+uninterrupted run of the same job commits, over the sink directories named by --outputs.
+
 Prints one summary line per fact checked, so a lit test can FileCheck it:
   kills: N (all by SIGKILL)
   restores from checkpoints: yes
@@ -37,6 +40,11 @@ def committed(out_dir):
     return rows
 
 
+def committed_all(workdir, outputs):
+    """The committed rows of every sink directory, each row prefixed with its directory."""
+    return [f"{o}:{r}" for o in outputs for r in committed(os.path.join(workdir, o))]
+
+
 def latest_complete(workdir):
     """Highest id of a complete checkpoint (one with a manifest) in the job's directory."""
     best = 0
@@ -57,7 +65,11 @@ def main():
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--at-least-once", action="store_true")
     ap.add_argument("--arg", action="append", default=[], help="extra argument for the job")
+    ap.add_argument("--reference", action="store_true",
+                    help="expected output = what an uninterrupted run commits")
+    ap.add_argument("--outputs", default="out", help="comma-separated sink directories to compare")
     a = ap.parse_args()
+    outputs = a.outputs.split(",")
 
     seed = a.seed if a.seed is not None else int(time.time() * 1000) % 1000003
     rng = random.Random(seed)
@@ -68,7 +80,19 @@ def main():
             "-D", f"b_gen.count={a.count}"] + a.arg
     if a.at_least_once:
         args += ["-D", "execution.checkpointing.mode=AT_LEAST_ONCE"]
-    expected = collections.Counter(expected_rows(a.count))
+    if a.reference:
+        ref = os.path.join(a.workdir, "reference")
+        os.makedirs(ref)
+        r = subprocess.run(args, cwd=ref, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            print(f"FAIL: the uninterrupted run exited {r.returncode}:\n{r.stderr}")
+            return 1
+        expected = collections.Counter(committed_all(ref, outputs))
+        if not expected:
+            print("FAIL: the uninterrupted run committed nothing")
+            return 1
+    else:
+        expected = collections.Counter(f"out:{r}" for r in expected_rows(a.count))
 
     kills = restores = rounds = runs = expected_restores = 0
     log_path = os.path.join(a.workdir, "runs.log")
@@ -112,7 +136,7 @@ def main():
                     print(f"FAIL: run {runs} exited {p.returncode}; seed {seed}; see {log_path}:\n{err}")
                     return 1
                 break
-            got = collections.Counter(committed(os.path.join(a.workdir, "out")))
+            got = collections.Counter(committed_all(a.workdir, outputs))
             lost = expected - got
             extra = got - expected
             if a.at_least_once:
@@ -124,7 +148,7 @@ def main():
                 print(f"FAIL: round {rounds}: {sum(lost.values())} rows lost, {sum(extra.values())} duplicated "
                       f"or unexpected; seed {seed}; e.g. {list(lost)[:3]} {list(extra)[:3]}")
                 return 1
-            if glob.glob(os.path.join(a.workdir, "out", ".part-*")):
+            if any(glob.glob(os.path.join(a.workdir, o, ".part-*")) for o in outputs):
                 print(f"FAIL: round {rounds}: in-progress files left behind after the job finished")
                 return 1
 

@@ -48,6 +48,10 @@ class SourceLoop {
     if ((n_ & (kCheckEvery - 1)) == 0) {
       if (ctx_.cancelled()) return false;
       if (ctx_.control_pending()) ctx_.HandleControl();
+      if (ctx_.draining()) {  // stop-with-savepoint --drain: nothing after the final barrier
+        ctx_.WaitWhileDraining();
+        return false;
+      }
     }
     return true;
   }

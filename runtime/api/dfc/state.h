@@ -94,6 +94,8 @@ template <class T>
 inline uint64_t KeyGroupHash(const T& k) {
   return HashValue(k);
 }
+// The key of an unkeyed operator (windowAll; parallelism 1): key group 0.
+inline uint64_t KeyGroupHash(const std::tuple<>&) { return 0; }
 template <class T0, class... Ts>
 inline uint64_t KeyGroupHash(const std::tuple<T0, Ts...>& t) {
   uint64_t h = HashValue(std::get<0>(t));
@@ -340,6 +342,11 @@ enum class StateKind : uint8_t {
   kAggregating = 5,
   kEventTimers = 16,
   kProcessingTimers = 17,
+  // The window and join engines' own state (dfc/window.h, dfc/join.h), each in its own layout.
+  kWindowPanes = 32,
+  kWindowSessions = 33,
+  kWindowCounts = 34,
+  kIntervalJoin = 35,
 };
 const char* StateKindName(StateKind k);
 
@@ -389,6 +396,13 @@ class KeyedStateBackend {
   std::vector<std::string> UnclaimedRestoredStates() const;
   // Writes every cached rocksdb entry back (a no-op for hashmap).
   void WriteBack();
+  // Registers a part that keeps its own state (the window and join engines of dfc/window.h and
+  // dfc/join.h): it takes part in SnapshotKeyGroup / RestoreKeyGroup like a declared state.
+  // A second part of the same name is an error.
+  KeyedStatePart* RegisterPart(std::unique_ptr<KeyedStatePart> part) {
+    if (FindPart(part->name())) throw std::logic_error("keyed state: '" + part->name() + "' declared twice");
+    return AddPart(std::move(part));
+  }
 
   // ---- for the typed states (internal) ----
   int current_key_group() const { return kg_; }

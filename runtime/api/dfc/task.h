@@ -142,6 +142,11 @@ class TaskContext {
   void RestoreKeyedState();
   // The last snapshot when there is no coordinator (TaskHarness).
   const SnapshotWriter& last_snapshot() const { return snapshot_; }
+  // Sources: true after the barrier of a stop-with-savepoint with drain (the source emitted the
+  // maximum watermark before it): SourceLoop::Continue() then produces nothing more and waits,
+  // still taking part in checkpoint notifications, until the job is cancelled.
+  bool draining() const { return draining_; }
+  void WaitWhileDraining();
 
  private:
   friend class JobRuntime;
@@ -171,6 +176,8 @@ class TaskContext {
   std::atomic<bool> control_pending_{false};
   std::atomic<int64_t> trigger_id_{0};   // latest checkpoint a source must emit a barrier for
   std::atomic<int64_t> complete_id_{0};  // latest completed checkpoint
+  std::atomic<int64_t> drain_id_{0};     // a savepoint with drain: emit the max watermark first
+  bool draining_ = false;                // task thread only
   int64_t handled_trigger_ = 0;                // task thread only
   std::atomic<int64_t> handled_complete_{0};    // written by the task thread only
 };
@@ -330,6 +337,9 @@ class Task {
   virtual void NotifyCheckpointComplete(int64_t id) {}
   // The id of an operator whose state cannot be checkpointed yet, or nullptr.
   virtual const char* UncheckpointedOperator() const { return nullptr; }
+  // Sources, at the barrier of a stop-with-savepoint with drain, before the barrier: emit the
+  // maximum watermark (through the chain's operators: windows and timers fire).
+  virtual void DrainForStop() {}
 
  protected:
   TaskContext* ctx_ = nullptr;

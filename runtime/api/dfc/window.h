@@ -27,14 +27,24 @@
 //   reduce keeps the reduced row, process keeps the rows.
 //
 // State lives in these objects (one per operator instance and subtask, owned by the generated
-// chain; single-threaded). They are the window operators' state interface: porting them onto
-// keyed state backends (namespace = window) does not change their callers.
+// chain; single-threaded), in layouts made for their access patterns (a hash map per key with the
+// panes inline; one set of window ends shared by all keys). Checkpoints reach it through the
+// keyed-state snapshot contract (dfc/state.h): Attach(backend, name) registers the engine as a
+// part of a KeyedStateBackend, which then snapshots it by key group (one entry per key and
+// pane / session window / count window, in the canonical entry encoding: Serde(key) first) and
+// restores it at any parallelism; FinishRestore(watermark) then rebuilds what is derived from
+// the entries — the window ends (timers) still to fire, judged against the operator's
+// watermark at the snapshot, which the caller keeps as operator state: windows that fired
+// before the snapshot do not fire again, pending ones do.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -44,6 +54,7 @@
 #include "dfc/hash.h"
 #include "dfc/metrics.h"
 #include "dfc/operators.h"
+#include "dfc/state.h"
 #include "dfc/window_bounds.h"
 
 
@@ -66,6 +77,44 @@ enum class AddResult {
 inline int64_t CleanupTime(int64_t end, int64_t lateness) {
   return end - 1 > INT64_MAX - lateness ? INT64_MAX : end - 1 + lateness;
 }
+
+// ---- snapshot support shared by the engines (window.h, join.h) ----
+
+// A KeyedStatePart forwarding to an engine's CollectKeyGroup / RestoreEntry.
+template <class Engine>
+class EngineStatePart final : public KeyedStatePart {
+ public:
+  EngineStatePart(Engine* e, std::string name, StateKind kind, std::string type)
+      : KeyedStatePart(std::move(name), kind, std::move(type)), e_(e) {}
+  void Collect(int kg, int kgi, Entries* out) override { e_->CollectKeyGroup(kg, kgi, out); }
+  void RestoreEntry(int, int, std::string_view key, std::string_view value) override { e_->RestoreEntry(key, value); }
+
+ private:
+  Engine* e_;
+};
+
+// An engine's keys bucketed by key group of its backend's range, rebuilt when the engine changed
+// since (once per snapshot, not once per key group).
+template <class Map>
+class KeyGroupBuckets {
+ public:
+  using Item = const typename Map::value_type*;
+  const std::vector<Item>& Get(const Map& m, const KeyedStateBackend& b, int kgi, uint64_t version) {
+    const size_t n = static_cast<size_t>(b.range().size());
+    if (version != version_ || buckets_.size() != n) {
+      buckets_.assign(n, {});
+      for (const auto& e : m)
+        buckets_[static_cast<size_t>(KeyGroupFor(KeyGroupHash(e.first), b.max_parallelism()) - b.range().start)]
+            .push_back(&e);
+      version_ = version;
+    }
+    return buckets_[static_cast<size_t>(kgi)];
+  }
+
+ private:
+  std::vector<std::vector<Item>> buckets_;
+  uint64_t version_ = ~0ULL;
+};
 
 // Common options of the time-window engines.
 struct WindowOptions {
@@ -109,6 +158,7 @@ class PaneWindows {
       }
     }
     last_pane_ = ps;
+    ++version_;
     Panes& panes = keys_[key];
     add(panes.Get(ps));
     if (opt_.allowed_lateness > 0) {
@@ -125,6 +175,50 @@ class PaneWindows {
     return Add(key, t, add, [](const Key&, int64_t, int64_t, const Acc&) {});
   }
 
+  // ---- checkpoints (see the top of this file) ----
+  // Registers the panes as part `name` of b (b outlives nothing of this engine's: the caller
+  // destroys b first or keeps both). Entries: key Serde(key) Serde(pane start), value Serde(acc).
+  void Attach(KeyedStateBackend& b, const std::string& name) {
+    backend_ = &b;
+    b.RegisterPart(std::make_unique<EngineStatePart<PaneWindows>>(
+        this, name, StateKind::kWindowPanes,
+        "PANES<" + Serde<Key>::Type() + "," + Serde<Acc>::Type() + "," + std::to_string(size_) + "/" +
+            std::to_string(slide_) + "/" + std::to_string(offset_) + ">"));
+  }
+  // After every key group was restored: the watermark at the snapshot; the windows of the
+  // restored panes that had not fired then are registered to fire.
+  void FinishRestore(int64_t wm) {
+    if (wm > wm_) wm_ = wm;
+    last_pane_ = INT64_MIN;
+    for (const int64_t ps : registered_)
+      for (int64_t ws = WindowStart(ps, offset_, slide_); ws > ps - size_; ws -= slide_)
+        if (ws + size_ - 1 > wm_) ends_.insert(ws + size_);
+  }
+  void CollectKeyGroup(int, int kgi, KeyedStatePart::Entries* out) {
+    for (const auto* e : buckets_.Get(keys_, *backend_, kgi, version_)) {
+      e->second.ForEach([&](int64_t ps, const Acc& acc) {
+        std::string k, v;
+        StateWriter w(&k);
+        Serde<Key>::Write(w, e->first);
+        Serde<int64_t>::Write(w, ps);
+        SerializeTo(&v, acc);
+        out->emplace_back(std::move(k), std::move(v));
+      });
+    }
+  }
+  void RestoreEntry(std::string_view key, std::string_view value) {
+    ++version_;
+    StateReader r(key);
+    Key k{};
+    int64_t ps = 0;
+    Serde<Key>::Read(r, k);
+    Serde<int64_t>::Read(r, ps);
+    if (!r.done()) StateReader::Corrupt();
+    StateReader vr(value);
+    Serde<Acc>::Read(vr, keys_[k].Get(ps));
+    registered_.insert(ps);
+  }
+
   // Advances the watermark (or processing time); fires every window with end - 1 <= wm in
   // ascending end order: emit(const Key&, int64_t start, int64_t end, const Acc&) once per key
   // with data. Then drops the panes whose windows are all past their allowed lateness.
@@ -132,6 +226,7 @@ class PaneWindows {
   void OnWatermark(int64_t wm, EmitFn&& emit) {
     if (wm <= wm_) return;
     wm_ = wm;
+    ++version_;
     while (!ends_.empty() && *ends_.begin() - 1 <= wm) {
       const int64_t end = *ends_.begin();
       ends_.erase(ends_.begin());
@@ -234,6 +329,9 @@ class PaneWindows {
   int64_t last_pane_ = INT64_MIN;               // the pane of the previous record (registered)
   std::set<int64_t> ends_;                      // ends of windows still to fire
   Acc scratch_;                                 // merge buffer for Fire
+  KeyedStateBackend* backend_ = nullptr;        // Attach()
+  uint64_t version_ = 0;                        // bumped by every change (snapshot bucketing)
+  KeyGroupBuckets<DenseMap<Key, Panes, Hash>> buckets_;
 };
 
 // The name the first version of this header used.
@@ -260,8 +358,64 @@ class SessionWindows {
     return n;
   }
 
+  // ---- checkpoints (see the top of this file) ----
+  // Entries: key Serde(key) Serde(window start), value Serde(window end) Serde(acc).
+  void Attach(KeyedStateBackend& b, const std::string& name) {
+    backend_ = &b;
+    b.RegisterPart(std::make_unique<EngineStatePart<SessionWindows>>(
+        this, name, StateKind::kWindowSessions,
+        "SESSIONS<" + Serde<Key>::Type() + "," + Serde<Acc>::Type() + "," + std::to_string(gap_) + ">"));
+  }
+  // After every key group was restored: each restored window gets its timers back (the firing
+  // one when it had not fired at watermark wm, the cleanup one with allowed lateness), in restore
+  // order (key group, then key bytes).
+  void FinishRestore(int64_t wm) {
+    if (wm > wm_) wm_ = wm;
+    for (const auto& [key, start] : restored_) {
+      auto k = keys_.find(key);
+      if (k == keys_.end()) continue;
+      auto w = k->second.find(start);
+      if (w == k->second.end()) continue;
+      const int64_t end = w->second.end;
+      if (end - 1 > wm_) timers_.emplace(end - 1, Timer{key, start, end, false});
+      if (opt_.allowed_lateness > 0) timers_.emplace(CleanupTime(end, opt_.allowed_lateness), Timer{key, start, end, true});
+    }
+    restored_.clear();
+    restored_.shrink_to_fit();
+  }
+  void CollectKeyGroup(int, int kgi, KeyedStatePart::Entries* out) {
+    for (const auto* e : buckets_.Get(keys_, *backend_, kgi, version_)) {
+      for (const auto& [start, sess] : e->second) {
+        std::string k, v;
+        StateWriter w(&k);
+        Serde<Key>::Write(w, e->first);
+        Serde<int64_t>::Write(w, start);
+        StateWriter vw(&v);
+        Serde<int64_t>::Write(vw, sess.end);
+        Serde<Acc>::Write(vw, sess.acc);
+        out->emplace_back(std::move(k), std::move(v));
+      }
+    }
+  }
+  void RestoreEntry(std::string_view key, std::string_view value) {
+    ++version_;
+    StateReader r(key);
+    Key k{};
+    int64_t start = 0;
+    Serde<Key>::Read(r, k);
+    Serde<int64_t>::Read(r, start);
+    if (!r.done()) StateReader::Corrupt();
+    StateReader vr(value);
+    Session sess;
+    Serde<int64_t>::Read(vr, sess.end);
+    Serde<Acc>::Read(vr, sess.acc);
+    keys_[k][start] = std::move(sess);
+    restored_.emplace_back(std::move(k), start);
+  }
+
   template <class AddFn, class EmitFn>
   AddResult Add(const Key& key, int64_t t, AddFn&& add, EmitFn&& emit) {
+    ++version_;
     const int64_t end = t > INT64_MAX - gap_ ? INT64_MAX : t + gap_;
     if (CleanupTime(end, opt_.allowed_lateness) <= wm_) {
       // Every window this record could merge into is past its lateness (its state is gone).
@@ -310,6 +464,7 @@ class SessionWindows {
   void OnWatermark(int64_t wm, EmitFn&& emit) {
     if (wm <= wm_) return;
     wm_ = wm;
+    ++version_;
     while (!timers_.empty() && timers_.begin()->first <= wm) {
       auto node = timers_.extract(timers_.begin());
       const Timer& tm = node.mapped();
@@ -342,6 +497,10 @@ class SessionWindows {
   uint64_t late_ = 0;
   std::unordered_map<Key, std::map<int64_t, Session>, Hash> keys_;  // key -> start -> window
   std::multimap<int64_t, Timer> timers_;                            // time -> timer (FIFO per time)
+  KeyedStateBackend* backend_ = nullptr;                            // Attach()
+  uint64_t version_ = 0;                                            // bumped by every change
+  KeyGroupBuckets<std::unordered_map<Key, std::map<int64_t, Session>, Hash>> buckets_;
+  std::vector<std::pair<Key, int64_t>> restored_;                   // until FinishRestore
 };
 
 // The global window with a count trigger (Flink's GlobalWindows + CountTrigger, wrapped in a
@@ -354,8 +513,41 @@ class CountWindows {
  public:
   CountWindows(int64_t count, bool purge) : count_(count), purge_(purge) {}
 
+  // ---- checkpoints (see the top of this file) ----
+  // Entries: key Serde(key), value Serde(count) Serde(acc). Nothing to rebuild after a restore.
+  void Attach(KeyedStateBackend& b, const std::string& name) {
+    backend_ = &b;
+    b.RegisterPart(std::make_unique<EngineStatePart<CountWindows>>(
+        this, name, StateKind::kWindowCounts,
+        "COUNTS<" + Serde<Key>::Type() + "," + Serde<Acc>::Type() + "," + std::to_string(count_) +
+            (purge_ ? ",purge>" : ">")));
+  }
+  void FinishRestore(int64_t) {}
+  void CollectKeyGroup(int, int kgi, KeyedStatePart::Entries* out) {
+    for (const auto* e : buckets_.Get(keys_, *backend_, kgi, version_)) {
+      std::string k, v;
+      SerializeTo(&k, e->first);
+      StateWriter vw(&v);
+      Serde<int64_t>::Write(vw, e->second.count);
+      Serde<Acc>::Write(vw, e->second.acc);
+      out->emplace_back(std::move(k), std::move(v));
+    }
+  }
+  void RestoreEntry(std::string_view key, std::string_view value) {
+    ++version_;
+    StateReader r(key);
+    Key k{};
+    Serde<Key>::Read(r, k);
+    if (!r.done()) StateReader::Corrupt();
+    StateReader vr(value);
+    State& s = keys_[k];
+    Serde<int64_t>::Read(vr, s.count);
+    Serde<Acc>::Read(vr, s.acc);
+  }
+
   template <class AddFn, class EmitFn>
   void Add(const Key& key, AddFn&& add, EmitFn&& emit) {
+    ++version_;
     State& s = keys_[key];
     add(s.acc);
     if (++s.count < count_) return;
@@ -366,6 +558,7 @@ class CountWindows {
 
   template <class EmitFn>
   void FireRemaining(EmitFn&& emit) {
+    ++version_;
     for (auto& [key, s] : keys_) {
       if (s.count > 0) emit(key, s.acc);
       s.count = 0;
@@ -383,6 +576,9 @@ class CountWindows {
   const int64_t count_;
   const bool purge_;
   std::map<Key, State> keys_;  // ordered: FireRemaining's output is deterministic
+  KeyedStateBackend* backend_ = nullptr;
+  uint64_t version_ = 0;
+  KeyGroupBuckets<std::map<Key, State>> buckets_;
 };
 
 }  // namespace dfc::rt
