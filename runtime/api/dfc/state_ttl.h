@@ -104,15 +104,55 @@ int64_t ConfigDurationMillis(const TaskContext& ctx, std::string_view key, int64
 
 // ---- the states ----
 
+// What the TTL states holding one TtlValue per key (value, reducing, aggregating) share: the
+// cleanup run on every access (a few buckets of the cache; every kTtlStoreSweepEvery accesses one
+// key group of the store) and the lookup that drops an expired value.
+template <class K, class S, class Table>
+class TtlSingleValueBase {
+ public:
+  void clear() { t_->Erase(); }
+  Table& table() { return *t_; }
+
+ protected:
+  TtlSingleValueBase(KeyedBackend<K>& b, Table& t, StateTtlConfig cfg) : b_(&b), t_(&t), cfg_(cfg) {}
+  int64_t Cleanup() {
+    const int64_t now = TtlNow(*b_);
+    t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<S>& s) { return cfg_.Expired(s.ts, now); });
+    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
+      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
+    return now;
+  }
+  // The key's live value (its timestamp refreshed on read if so configured), or nullptr.
+  TtlValue<S>* Live(int64_t now) {
+    TtlValue<S>* s = t_->Find();
+    if (!s) return nullptr;
+    if (cfg_.Expired(s->ts, now)) {
+      t_->Erase();
+      return nullptr;
+    }
+    if (cfg_.update_on_read()) s->ts = now;
+    return s;
+  }
+
+  KeyedBackend<K>* b_;
+  Table* t_;
+  StateTtlConfig cfg_;
+  uint32_t sweep_ = 0;
+};
+
 template <class K, class V, class N = VoidNamespace>
-class TtlValueState {
+class TtlValueState : public TtlSingleValueBase<K, V, ValueState<K, TtlValue<V>, N>> {
+  using Base = TtlSingleValueBase<K, V, ValueState<K, TtlValue<V>, N>>;
+  using Base::Cleanup;
+  using Base::t_;
+
  public:
   using Table = ValueState<K, TtlValue<V>, N>;
   TtlValueState(KeyedBackend<K>& b, std::string_view name, StateTtlConfig cfg)
-      : b_(&b), t_(&b.template GetValueState<TtlValue<V>, N>(name)), cfg_(cfg) {}
+      : Base(b, b.template GetValueState<TtlValue<V>, N>(name), cfg) {}
 
   const V* get() {
-    TtlValue<V>* s = Live();
+    TtlValue<V>* s = this->Live(Cleanup());
     return s ? &s->value : nullptr;
   }
   std::optional<V> value() {
@@ -131,33 +171,6 @@ class TtlValueState {
     s.value = std::move(v);
     s.ts = now;
   }
-  void clear() { t_->Erase(); }
-  Table& table() { return *t_; }
-
- private:
-  int64_t Cleanup() {
-    const int64_t now = TtlNow(*b_);
-    t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<V>& s) { return cfg_.Expired(s.ts, now); });
-    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
-      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
-    return now;
-  }
-  TtlValue<V>* Live() {
-    const int64_t now = Cleanup();
-    TtlValue<V>* s = t_->Find();
-    if (!s) return nullptr;
-    if (cfg_.Expired(s->ts, now)) {
-      t_->Erase();
-      return nullptr;
-    }
-    if (cfg_.update_on_read()) s->ts = now;
-    return s;
-  }
-
-  KeyedBackend<K>* b_;
-  Table* t_;
-  StateTtlConfig cfg_;
-  uint32_t sweep_ = 0;
 };
 
 // The live elements of a TTL list, as const V& (valid until the next access of the state).
@@ -425,23 +438,21 @@ struct TtlNoAggregate {
 
 // ReduceFn: V(V acc, const V& next).
 template <class K, class V, class ReduceFn, class N = VoidNamespace>
-class TtlReducingState {
+class TtlReducingState : public TtlSingleValueBase<K, V, ReducingState<K, TtlValue<V>, TtlNoReduce, N>> {
+  using Base = TtlSingleValueBase<K, V, ReducingState<K, TtlValue<V>, TtlNoReduce, N>>;
+  using Base::Cleanup;
+  using Base::cfg_;
+  using Base::t_;
+
  public:
   using Table = ReducingState<K, TtlValue<V>, TtlNoReduce, N>;
   TtlReducingState(KeyedBackend<K>& b, std::string_view name, StateTtlConfig cfg, ReduceFn fn)
-      : b_(&b), t_(&b.template GetReducingState<TtlValue<V>, N>(name, TtlNoReduce{})), cfg_(cfg), fn_(std::move(fn)) {}
+      : Base(b, b.template GetReducingState<TtlValue<V>, N>(name, TtlNoReduce{}), cfg), fn_(std::move(fn)) {}
 
   // nullptr when nothing was added (or it expired).
   const V* get() {
-    const int64_t now = Cleanup();
-    TtlValue<V>* s = t_->Find();
-    if (!s) return nullptr;
-    if (cfg_.Expired(s->ts, now)) {
-      t_->Erase();
-      return nullptr;
-    }
-    if (cfg_.update_on_read()) s->ts = now;
-    return &s->value;
+    TtlValue<V>* s = this->Live(Cleanup());
+    return s ? &s->value : nullptr;
   }
   // Stores v for a new (or expired) value, else fn(stored, v). Returns the stored value.
   const V& add(const V& v) {
@@ -456,48 +467,29 @@ class TtlReducingState {
     s.ts = now;
     return s.value;
   }
-  void clear() { t_->Erase(); }
-  Table& table() { return *t_; }
-
  private:
-  int64_t Cleanup() {
-    const int64_t now = TtlNow(*b_);
-    t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<V>& s) { return cfg_.Expired(s.ts, now); });
-    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
-      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
-    return now;
-  }
-
-  KeyedBackend<K>* b_;
-  Table* t_;
-  StateTtlConfig cfg_;
-  uint32_t sweep_ = 0;
   ReduceFn fn_;
 };
 
 // AggregateFn as for AggregatingState: ACC create_accumulator(); void add(const IN&, ACC&);
 // OUT get_result(const ACC&).
 template <class K, class IN, class ACC, class OUT, class AggregateFn, class N = VoidNamespace>
-class TtlAggregatingState {
+class TtlAggregatingState
+    : public TtlSingleValueBase<K, ACC, AggregatingState<K, IN, TtlValue<ACC>, int, TtlNoAggregate<ACC>, N>> {
+  using Base = TtlSingleValueBase<K, ACC, AggregatingState<K, IN, TtlValue<ACC>, int, TtlNoAggregate<ACC>, N>>;
+  using Base::Cleanup;
+  using Base::cfg_;
+  using Base::t_;
+
  public:
   using Table = AggregatingState<K, IN, TtlValue<ACC>, int, TtlNoAggregate<ACC>, N>;
   TtlAggregatingState(KeyedBackend<K>& b, std::string_view name, StateTtlConfig cfg, AggregateFn fn)
-      : b_(&b),
-        t_(&b.template GetAggregatingState<IN, int, N>(name, TtlNoAggregate<ACC>{})),
-        cfg_(cfg),
-        fn_(std::move(fn)) {}
+      : Base(b, b.template GetAggregatingState<IN, int, N>(name, TtlNoAggregate<ACC>{}), cfg), fn_(std::move(fn)) {}
 
   // nullopt when nothing was added (or it expired).
   std::optional<OUT> get() {
-    const int64_t now = Cleanup();
-    TtlValue<ACC>* s = t_->Find();
-    if (!s) return std::nullopt;
-    if (cfg_.Expired(s->ts, now)) {
-      t_->Erase();
-      return std::nullopt;
-    }
-    if (cfg_.update_on_read()) s->ts = now;
-    return std::optional<OUT>(fn_.get_result(s->value));
+    TtlValue<ACC>* s = this->Live(Cleanup());
+    return s ? std::optional<OUT>(fn_.get_result(s->value)) : std::nullopt;
   }
   void add(const IN& in) {
     const int64_t now = Cleanup();
@@ -507,22 +499,7 @@ class TtlAggregatingState {
     fn_.add(in, s.value);
     s.ts = now;
   }
-  void clear() { t_->Erase(); }
-  Table& table() { return *t_; }
-
  private:
-  int64_t Cleanup() {
-    const int64_t now = TtlNow(*b_);
-    t_->CleanupSome(kTtlCleanupBuckets, [&](TtlValue<ACC>& s) { return cfg_.Expired(s.ts, now); });
-    if (b_->store() && ++sweep_ % kTtlStoreSweepEvery == 0)
-      t_->CleanupStoredKeyGroup([&](std::string_view v, std::string*) { return TtlStoredVerdict(cfg_, now, v); });
-    return now;
-  }
-
-  KeyedBackend<K>* b_;
-  Table* t_;
-  StateTtlConfig cfg_;
-  uint32_t sweep_ = 0;
   AggregateFn fn_;
 };
 
