@@ -100,38 +100,12 @@ class CoProcess final : public CoBase {
     CoBase::Members(c);
     const std::string k = c.ks();
     if (has_timer_fn_) EmitMember(c, "timer");
-    c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << Key(c) << ">> kb" << k << "_;\n"
-            << "  dfc::rt::TimerService<" << Key(c) << ">* ts" << k << "_ = nullptr;\n"
-            << "  std::unique_ptr<" << States(c) << "> states" << k << "_;\n"
-            << "  std::unique_ptr<" << Ctx(c) << "> pctx" << k << "_;\n"
-            << "  dfc::Collector<" << c.out_type() << "> coll" << k << "_;\n";
-    c.out() << "  void dfc_timer" << k << "(const dfc::rt::TimerService<" << Key(c)
-            << ">::Timer& t, dfc::rt::TimeDomain d) {\n";
-    if (has_timer_fn_) {
-      c.out() << "    try {\n"
-              << "      pctx" << k << "_->SetTimer(t.ts, d);\n"
-              << "      coll" << k << "_.clear();\n"
-              << "      timer" << k << "_(t.ts, *pctx" << k << "_, coll" << k << "_);\n"
-              << "    } catch (...) {\n"
-              << "      dfc::rt::RethrowAsOperatorError(" << c.Lit(c.node().id) << ");\n"
-              << "    }\n"
-              << "    const int64_t ots = d == dfc::rt::TimeDomain::kEventTime ? t.ts : dfc::rt::kNoTimestamp;\n"
-              << "    " << c.CountOut("coll" + k + "_.rows().size()") << "\n"
-              << "    for (auto& o : coll" << k << "_.rows()) { " << c.Next("o", "ots") << " }\n";
-    } else {
-      c.out() << "    (void)t; (void)d;  // no on_timer: timers fire silently (Flink's default onTimer)\n";
-    }
-    c.out() << "  }\n";
+    EmitKeyedProcessMembers(c, Key(c), States(c), Ctx(c), has_timer_fn_ ? "timer" + k + "_" : "");
   }
 
   void Open(CodegenContext& c) override {
     if (!spec_) return;
-    const std::string k = c.ks();
-    c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << Key(c) << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
-            << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n";
-    EmitStateInit(c, *spec_, States(c), Key(c), "kb" + k + "_", "states" + k + "_");
-    c.out() << "    pctx" << k << "_ = std::make_unique<" << Ctx(c) << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
-            << "_);\n";
+    EmitKeyedProcessOpen(c, *spec_, Key(c), States(c), Ctx(c));
   }
 
   void Body(CodegenContext& c) override { Side(c, 0); }

@@ -93,4 +93,42 @@ void EmitStateInit(CodegenContext& c, const std::vector<StateDecl>& spec, const 
   c.out() << "});\n";
 }
 
+void EmitKeyedProcessMembers(CodegenContext& c, const std::string& key, const std::string& states,
+                             const std::string& ctx, const std::string& timer_fn) {
+  const std::string k = c.ks();
+  c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << key << ">> kb" << k << "_;\n"
+          << "  dfc::rt::TimerService<" << key << ">* ts" << k << "_ = nullptr;\n"
+          << "  std::unique_ptr<" << states << "> states" << k << "_;\n"
+          << "  std::unique_ptr<" << ctx << "> pctx" << k << "_;\n"
+          << "  dfc::Collector<" << c.out_type() << "> coll" << k << "_;\n";
+  // One firing timer -> on_timer -> the rest of the chain.
+  c.out() << "  void dfc_timer" << k << "(const dfc::rt::TimerService<" << key
+          << ">::Timer& t, dfc::rt::TimeDomain d) {\n";
+  if (!timer_fn.empty()) {
+    c.out() << "    try {\n"
+            << "      pctx" << k << "_->SetTimer(t.ts, d);\n"
+            << "      coll" << k << "_.clear();\n"
+            << "      " << timer_fn << "(t.ts, *pctx" << k << "_, coll" << k << "_);\n"
+            << "    } catch (...) {\n"
+            << "      dfc::rt::RethrowAsOperatorError(" << c.Lit(c.node().id) << ");\n"
+            << "    }\n"
+            << "    const int64_t ots = d == dfc::rt::TimeDomain::kEventTime ? t.ts : dfc::rt::kNoTimestamp;\n"
+            << "    " << c.CountOut("coll" + k + "_.rows().size()") << "\n"
+            << "    for (auto& o : coll" << k << "_.rows()) { " << c.Next("o", "ots") << " }\n";
+  } else {
+    c.out() << "    (void)t; (void)d;  // no on_timer: timers fire silently (Flink's default onTimer)\n";
+  }
+  c.out() << "  }\n";
+}
+
+void EmitKeyedProcessOpen(CodegenContext& c, const std::vector<StateDecl>& spec, const std::string& key,
+                          const std::string& states, const std::string& ctx) {
+  const std::string k = c.ks();
+  c.out() << "    kb" << k << "_ = dfc::rt::MakeKeyedBackend<" << key << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
+          << "    ts" << k << "_ = &kb" << k << "_->GetTimerService(\"timers\");\n";
+  EmitStateInit(c, spec, states, key, "kb" + k + "_", "states" + k + "_");
+  c.out() << "    pctx" << k << "_ = std::make_unique<" << ctx << ">(*kb" << k << "_, *ts" << k << "_, *states" << k
+          << "_);\n";
+}
+
 }  // namespace dfc::compiler::codegen

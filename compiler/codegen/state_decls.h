@@ -21,4 +21,14 @@ void EmitStateStruct(CodegenContext& c, const std::vector<StateDecl>& spec, cons
 void EmitStateInit(CodegenContext& c, const std::vector<StateDecl>& spec, const std::string& states,
                    const std::string& key, const std::string& kb, const std::string& target);
 
+// The members a keyed process operator (`process`, `co_process`) adds to its chain: its keyed
+// backend, timer service, states, KeyedProcessContext `ctx`, collector, and `dfc_timer<k>`, which
+// calls the on_timer function member `timer_fn` and sends its rows down the chain (empty
+// `timer_fn`: timers fire silently, Flink's default onTimer).
+void EmitKeyedProcessMembers(CodegenContext& c, const std::string& key, const std::string& states,
+                             const std::string& ctx, const std::string& timer_fn);
+// Open(): the backend for the operator's uid, its timer service, the states and the context.
+void EmitKeyedProcessOpen(CodegenContext& c, const std::vector<StateDecl>& spec, const std::string& key,
+                          const std::string& states, const std::string& ctx);
+
 }  // namespace dfc::compiler::codegen
