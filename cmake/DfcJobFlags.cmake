@@ -1,15 +1,13 @@
 # The flags dfc compiles and links generated job code with: one list, read by the toolchain
 # (configured into toolchain_config.h) and by the runtime's precompiled header
 # (runtime/CMakeLists.txt), which GCC only uses when it was built with the same flags.
+set(DFC_JOB_CXX_FLAGS -std=c++20 -O2 -DNDEBUG -pthread ${DFC_SANITIZER_FLAGS})
 # Sanitizer builds (the test suite's ASan+UBSan and TSan stages) compile their jobs at -O1, the
 # level ASan recommends: an instrumented job at -O1 costs ~25% less compiler CPU than at -O2
 # (q5: 13.9 s vs 18.5 s), and those stages build about a hundred jobs.
 if(DFC_SANITIZER_FLAGS)
-  set(DFC_JOB_OPT_FLAG -O1)
-else()
-  set(DFC_JOB_OPT_FLAG -O2)
+  list(TRANSFORM DFC_JOB_CXX_FLAGS REPLACE "^-O2$" "-O1")
 endif()
-set(DFC_JOB_CXX_FLAGS -std=c++20 ${DFC_JOB_OPT_FLAG} -DNDEBUG -pthread ${DFC_SANITIZER_FLAGS})
 set(DFC_JOB_LINK_FLAGS -static-libstdc++ -static-libgcc -pthread)
 # lld links a job in about half the time of GNU ld (bench/build_time.sh); lld-14 comes with
 # scripts/install-deps.sh, and without it jobs link with the default linker.
