@@ -1,8 +1,10 @@
 // The subtask side of checkpoints (TaskContext's checkpoint methods, declared in dfc/task.h).
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "dfc/state.h"
 #include "dfc/task.h"
@@ -10,6 +12,41 @@
 #include "runtime/src/job_runtime.h"
 
 namespace dfc::rt {
+
+// The thread that writes a subtask's keyed state after the barrier (Flink's asynchronous part of
+// a checkpoint): the task thread only captures the state (KeyedStateBackend::CaptureSnapshot,
+// copy-on-write for hashmap states) and goes on; this thread serializes it and then acknowledges
+// to the coordinator. One at a time per subtask. A backend that goes away while its snapshot is
+// written cancels it and waits (~KeyedStateBackend); then nothing is acknowledged, and the
+// snapshots are marked done only after the acknowledgement, so the coordinator (which outlives
+// every task) is never called after a task is gone.
+class AsyncSnapshots {
+ public:
+  ~AsyncSnapshots() { Join(); }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  void Start(CheckpointCoordinator* coordinator, int vertex, int subtask, int64_t id, SnapshotWriter w,
+             std::vector<std::unique_ptr<KeyedStateSnapshot>> snaps) {
+    thread_ = std::thread([coordinator, vertex, subtask, id, w = std::move(w), snaps = std::move(snaps)]() mutable {
+      bool ok = true;
+      try {
+        for (auto& s : snaps) {
+          if (!ok) s->Cancel();  // still run: it releases its copy-on-write entries
+          ok = s->Write(&w) && ok;
+        }
+      } catch (...) {
+        ok = false;  // e.g. out of memory: the checkpoint is never acknowledged and times out
+      }
+      for (auto& s : snaps) ok = ok && !s->cancelled();
+      if (ok) coordinator->Acknowledge(vertex, subtask, id, std::move(w));
+      for (auto& s : snaps) s->MarkDone();
+    });
+  }
+
+ private:
+  std::thread thread_;
+};
 
 void TaskContext::HandleControl() {
   // Acquire pairs with the coordinator's release store of the flag, made after the ids.
@@ -39,14 +76,19 @@ void TaskContext::PerformCheckpoint(int64_t id) {
   task_->BroadcastBarrier(id);
   SnapshotWriter w(id);
   task_->SnapshotState(w);
-  // Keyed state (dfc/state.h): one blob per key group of each backend's range.
-  for (const auto& [uid, backend] : keyed_backends_) {
-    const KeyGroupRange range = backend->range();
-    for (int kg = range.start; kg <= range.end; ++kg) {
-      std::string out;
-      backend->SnapshotKeyGroup(kg, &out);
-      if (!out.empty()) *w.KeyGroup(uid, kg) = std::move(out);
-    }
+  // Keyed state (dfc/state.h): one blob per key group of each backend's range, captured here and
+  // written on the snapshot thread.
+  if (!async_snapshots_) async_snapshots_ = std::make_shared<AsyncSnapshots>();
+  async_snapshots_->Join();  // the previous one (long done unless its checkpoint was aborted)
+  std::vector<std::unique_ptr<KeyedStateSnapshot>> snaps;
+  for (const auto& [uid, backend] : keyed_backends_) snaps.push_back(backend->CaptureSnapshot());
+  if (coordinator_ != nullptr && !snaps.empty()) {
+    async_snapshots_->Start(coordinator_, vertex_, subtask_, id, std::move(w), std::move(snaps));
+    return;
+  }
+  for (auto& s : snaps) {
+    s->Write(&w);
+    s->MarkDone();
   }
   if (coordinator_ != nullptr) {
     coordinator_->Acknowledge(vertex_, subtask_, id, std::move(w));

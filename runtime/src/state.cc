@@ -3,14 +3,12 @@
 #include "dfc/state.h"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace dfc::rt {
-
-namespace {
-constexpr uint8_t kSnapshotVersion = 1;
-}  // namespace
 
 void StateWriter::Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
 
@@ -52,14 +50,6 @@ const char* StateKindName(StateKind k) {
   return "UNKNOWN";
 }
 
-// Restored entries of a part nobody has declared yet.
-struct KeyedStateBackend::Pending {
-  std::string name;
-  StateKind kind;
-  std::string type;
-  std::vector<std::pair<int, KeyedStatePart::Entries>> groups;  // key group, entries
-};
-
 KeyedStateBackend::KeyedStateBackend(TaskContext& ctx, std::string uid)
     : ctx_(&ctx),
       uid_(std::move(uid)),
@@ -84,6 +74,11 @@ KeyedStateBackend::KeyedStateBackend(TaskContext& ctx, std::string uid)
 }
 
 KeyedStateBackend::~KeyedStateBackend() {
+  if (cow_active_) {  // a snapshot in flight still reads the states: stop it first
+    cow_ctl_->cancel.store(true, std::memory_order_release);
+    while (!cow_ctl_->done.load(std::memory_order_acquire)) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    EndCow();
+  }
   ctx_->UnregisterKeyedBackend(this);
   parts_.clear();  // before the store they write to
   store_.reset();
@@ -148,64 +143,13 @@ void KeyedStateBackend::MaybeEvict() {
     if (p->cached() > cache_capacity_) p->Evict();
 }
 
-void KeyedStateBackend::SnapshotKeyGroup(int kg, std::string* out) const {
-  if (!range_.contains(kg)) KeyOutOfRange(kg);
-  const int kgi = kg - range_.start;
-  std::vector<const KeyedStatePart*> order;
-  for (const auto& p : parts_) order.push_back(p.get());
-  std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
-
-  std::string body;
-  StateWriter w(&body);
-  size_t n_parts = 0;
-  KeyedStatePart::Entries entries;
-  for (const KeyedStatePart* cp : order) {
-    entries.clear();
-    // Collecting may write the rocksdb cache back: logically const.
-    const_cast<KeyedStatePart*>(cp)->Collect(kg, kgi, &entries);
-    if (entries.empty()) continue;
-    std::sort(entries.begin(), entries.end());
-    ++n_parts;
-    w.Bytes(cp->name());
-    w.Byte(static_cast<uint8_t>(cp->kind()));
-    w.Bytes(cp->type());
-    w.Varint(entries.size());
-    for (const auto& [k, v] : entries) {
-      w.Bytes(k);
-      w.Bytes(v);
-    }
-  }
-  // Restored entries that no state has claimed yet travel on into the next snapshot.
-  for (const auto& pd : pending_) {
-    for (const auto& [pkg, pentries] : pd->groups) {
-      if (pkg != kg || pentries.empty()) continue;
-      entries = pentries;
-      std::sort(entries.begin(), entries.end());
-      ++n_parts;
-      w.Bytes(pd->name);
-      w.Byte(static_cast<uint8_t>(pd->kind));
-      w.Bytes(pd->type);
-      w.Varint(entries.size());
-      for (const auto& [k, v] : entries) {
-        w.Bytes(k);
-        w.Bytes(v);
-      }
-    }
-  }
-  if (n_parts == 0) return;  // an empty key group is ""
-  StateWriter o(out);
-  o.Byte(kSnapshotVersion);
-  o.Varint(n_parts);
-  out->append(body);
-}
-
 void KeyedStateBackend::RestoreKeyGroup(int kg, std::string_view bytes) {
   if (!range_.contains(kg)) KeyOutOfRange(kg);
   if (bytes.empty()) return;
   const int kgi = kg - range_.start;
   StateReader r(bytes);
   const uint8_t version = r.Byte();
-  if (version != kSnapshotVersion) {
+  if (version != KeyedStateSnapshot::kFormatVersion) {
     throw std::runtime_error("keyed state of operator " + uid_ + ": unknown snapshot format version " +
                              std::to_string(version));
   }

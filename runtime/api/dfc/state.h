@@ -50,6 +50,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -365,6 +366,12 @@ class KeyedStatePart {
   virtual void Collect(int kg, int kgi, Entries* out) = 0;
   // Adds one entry of key group kg.
   virtual void RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) = 0;
+  // Snapshots (KeyedStateBackend::CaptureSnapshot, on the task thread): a view of the part's
+  // entries as of now that the snapshot thread serializes later, while the task goes on
+  // (copy-on-write, see StateTable); nullptr: the part is collected with Collect() at capture.
+  virtual std::unique_ptr<class PartSnapshotView> CaptureView() { return nullptr; }
+  // On the task thread once the snapshot of `CaptureView` is written: drop what it kept alive.
+  virtual void ReleaseView() {}
   // rocksdb: writes dirty cached entries back; Evict() also empties the cache.
   virtual void WriteBack() {}
   virtual void Evict() {}
@@ -374,6 +381,70 @@ class KeyedStatePart {
   std::string name_;
   StateKind kind_;
   std::string type_;
+};
+
+// The serialized entries of one part in one key group, collected by a snapshot (internal): key
+// and value bytes back to back in one buffer, sorted by key when written.
+struct SnapshotEntries {
+  struct Entry {
+    uint64_t prefix;  // the first 8 key bytes, big-endian, zero-padded (a fast first compare)
+    size_t off;
+    uint32_t klen, vlen;
+  };
+  std::string buf;
+  std::vector<Entry> entries;
+  // Call StartKey, write the key bytes to buf, StartValue, write the value bytes, EndValue.
+  size_t StartKey() const { return buf.size(); }
+  void EndEntry(size_t key_off, size_t value_off);
+  void Add(std::string_view key, std::string_view value);
+};
+
+// A part's entries as captured at a barrier, serialized on the snapshot thread: every entry goes
+// into (*by_kg)[key group - first key group]. Returns false when `cancel` was seen (the output is
+// then incomplete, but every entry was released).
+class PartSnapshotView {
+ public:
+  virtual ~PartSnapshotView() = default;
+  virtual bool Serialize(int first_kg, std::vector<SnapshotEntries>* by_kg, const std::atomic<bool>& cancel) = 0;
+};
+
+// Shared by a backend and its snapshot in flight.
+struct SnapshotControl {
+  std::atomic<bool> cancel{false};  // set by the backend (task thread) when it goes away
+  std::atomic<bool> done{false};    // set by the snapshot when it no longer reads the state
+};
+
+// One backend's state as of a barrier (KeyedStateBackend::CaptureSnapshot). Write() may run on
+// another thread while the task goes on changing the state; MarkDone() ends the snapshot (after
+// it, the snapshot must not read the state again).
+class KeyedStateSnapshot {
+ public:
+  // Writes every non-empty key group into w (the canonical format). False when cancelled.
+  bool Write(SnapshotWriter* w);
+  // One key group (the whole state is serialized on the first call).
+  void WriteKeyGroup(int kg, std::string* out);
+  void MarkDone() { ctl_->done.store(true, std::memory_order_release); }
+  // Makes Write() give up (it still releases what it holds); for a snapshot nobody will use.
+  void Cancel() { ctl_->cancel.store(true, std::memory_order_release); }
+  static constexpr uint8_t kFormatVersion = 1;
+  bool cancelled() const { return ctl_->cancel.load(std::memory_order_acquire); }
+  const std::string& uid() const { return uid_; }
+
+ private:
+  friend class KeyedStateBackend;
+  struct Part {
+    std::string name;
+    StateKind kind;
+    std::string type;
+    std::unique_ptr<PartSnapshotView> view;  // null: by_kg was filled at capture
+    std::vector<SnapshotEntries> by_kg;      // per key group of the range
+  };
+  bool Serialize();
+  std::string uid_;
+  KeyGroupRange range_;
+  std::vector<Part> parts_;  // in order of name
+  bool serialized_ = false;
+  std::shared_ptr<SnapshotControl> ctl_ = std::make_shared<SnapshotControl>();
 };
 
 class KeyedStateBackend {
@@ -387,6 +458,16 @@ class KeyedStateBackend {
   // ---- the snapshot contract (see the top of this file) ----
   KeyGroupRange range() const { return range_; }
   void SnapshotKeyGroup(int key_group, std::string* out) const;
+  // The state as of now, for a checkpoint: on the task thread, between two records. The
+  // snapshot is written later (KeyedStateSnapshot::Write, on any thread) while the task goes on:
+  // hashmap states are copy-on-write until it is done; other parts are collected here. One
+  // snapshot at a time: this waits for the previous one's MarkDone().
+  std::unique_ptr<KeyedStateSnapshot> CaptureSnapshot();
+  // Copy-on-write (for the typed states): a snapshot may still read entries of epoch < cow_epoch().
+  bool cow_active() const { return cow_active_; }
+  uint32_t cow_epoch() const { return cow_epoch_; }
+  // True while the snapshot in flight is not done; ends it (releases its views) when it is.
+  bool CowStillActive();
   void RestoreKeyGroup(int key_group, std::string_view bytes);
 
   const std::string& uid() const { return uid_; }
@@ -442,7 +523,20 @@ class KeyedStateBackend {
  private:
   [[noreturn]] void KeyOutOfRange(int kg) const;
   void MaybeEvict();
-  struct Pending;
+  void EndCow();
+  // CaptureSnapshot, or (only_kg >= 0) that key group collected at once.
+  std::unique_ptr<KeyedStateSnapshot> Capture(int only_kg);
+  // Restored entries of a part nobody has declared yet.
+  struct Pending {
+    std::string name;
+    StateKind kind;
+    std::string type;
+    std::vector<std::pair<int, KeyedStatePart::Entries>> groups;  // key group, entries
+  };
+
+  bool cow_active_ = false;
+  uint32_t cow_epoch_ = 0;
+  std::shared_ptr<SnapshotControl> cow_ctl_;  // of the snapshot in flight
 
   TaskContext* ctx_;
   std::string uid_;
@@ -460,6 +554,24 @@ class KeyedStateBackend {
 template <class K>
 class KeyedBackend;
 
+// Copy-on-write bookkeeping of one hashmap state entry (StateTable's slots). A snapshot captures
+// pointers to every entry at the barrier (epoch E) and serializes them on its own thread; the task
+// thread, before it changes or erases an entry whose mark is of an epoch < E, preserves the old
+// value for the snapshot (`copy`, mark E|kCopied) unless the snapshot thread has claimed the entry
+// first (E|kReading while it reads the value, then E|kDone; the task waits for kDone). Erased
+// entries stay allocated until the snapshot is done. New entries are born E|kDone.
+struct CowSlot {
+  static constexpr uint32_t kDone = 0, kReading = 1, kCopied = 2;
+  CowSlot() = default;
+  CowSlot(const CowSlot&) = delete;
+  CowSlot& operator=(const CowSlot&) = delete;
+  std::atomic<uint32_t> mark{0};  // epoch << 2 | state
+  uint32_t index = 0;             // StateTable: the entry's position in its list of all entries
+  void* copy = nullptr;           // the preserved value (kCopied), freed by the snapshot thread
+  // Waits until the snapshot thread has read the entry (mark no longer kReading).
+  static void WaitRead(const CowSlot& s);
+};
+
 // The type-independent half of a state's entries, compiled once into the runtime library
 // (state.cc): snapshot (Collect), restore, and the rocksdb write-back cache (write-back, eviction,
 // reading, writing and deleting store entries). It works through a few small typed primitives
@@ -474,8 +586,10 @@ class StateTableBase : public KeyedStatePart {
   void RestoreEntry(int kg, int kgi, std::string_view key, std::string_view value) override;
   void WriteBack() override;
   void Evict() override;
+  std::unique_ptr<PartSnapshotView> CaptureView() override;
 
  protected:
+  friend class TableSnapshotView;
   // ---- typed primitives (StateTable) ----
   // Calls fn(arg, &map_key, &value) for every cached entry.
   using EntryFn = void (*)(void* arg, const void* map_key, void* value);
@@ -488,6 +602,16 @@ class StateTableBase : public KeyedStatePart {
   virtual void WriteValue(const void* value, StateWriter& w) const = 0;
   virtual void ReadValue(StateReader& r, void* value) const = 0;
   virtual void ClearCache() = 0;
+  // ---- snapshots (hashmap) ----
+  // Every entry (opaque pointers for EntryKey / EntrySlot), from a dense list (no walk of the map).
+  virtual void CaptureEntries(std::vector<void*>* out) = 0;
+  virtual const void* EntryKey(const void* entry) const = 0;
+  virtual CowSlot* EntrySlot(void* entry) const = 0;
+  virtual const void* ValueOfSlot(const CowSlot* slot) const = 0;
+  virtual void DeleteCopy(void* copy) const = 0;
+  // Appends the snapshot entries of one map entry whose Serde(key) Serde(namespace) is `key` (on
+  // the snapshot thread: reads only the value).
+  virtual void AppendEntries(SnapshotEntries* out, std::string_view key, const void* value) const;
 
   // ---- encoding hooks over the value (MapState overrides them: one entry per user key) ----
   virtual void CollectValue(const std::string& key, const void* value, Entries* out);
@@ -516,6 +640,12 @@ class StateTableBase : public KeyedStatePart {
 // are not cached, and clear() deletes from the store at once.
 template <class K, class N, class S>
 class StateTable : public StateTableBase {
+  struct Slot : CowSlot {
+    Slot() = default;
+    explicit Slot(S v) : value(std::move(v)) {}
+    S value{};
+  };
+
  public:
   StateTable(KeyedBackend<K>* b, std::string name, StateKind kind, std::string type)
       : StateTableBase(b, std::move(name), kind, std::move(type)), b_(b) {}
@@ -527,11 +657,14 @@ class StateTable : public StateTableBase {
   S* Find() {
     ++version_;
     auto it = map_.find(View{&b_->current_key(), &ns_, b_->current_key_hash()});
-    if (it != map_.end()) return &it->second;
+    if (it != map_.end()) {
+      if (b_->cow_active()) [[unlikely]] Protect(it->second);
+      return &it->second.value;
+    }
     if (!b_->store()) return nullptr;
     S v{};
     if (!LoadValue(StoreKeyOfCurrent(), &v)) return nullptr;
-    return &map_.emplace(MakeKey(), std::move(v)).first->second;
+    return &Emplace(MakeKey(), std::move(v));
   }
   // The current key's value, created (default-initialized) when absent; *created tells.
   S& FindOrCreate(bool* created) {
@@ -539,16 +672,17 @@ class StateTable : public StateTableBase {
     auto it = map_.find(View{&b_->current_key(), &ns_, b_->current_key_hash()});
     if (it != map_.end()) {
       *created = false;
-      return it->second;
+      if (b_->cow_active()) [[unlikely]] Protect(it->second);
+      return it->second.value;
     }
     S v{};
     *created = !(b_->store() && LoadValue(StoreKeyOfCurrent(), &v));
-    return map_.emplace(MakeKey(), std::move(v)).first->second;
+    return Emplace(MakeKey(), std::move(v));
   }
   void Erase() {
     ++version_;
     auto it = map_.find(View{&b_->current_key(), &ns_, b_->current_key_hash()});
-    if (it != map_.end()) map_.erase(it);
+    if (it != map_.end()) EraseEntry(it);
     if (b_->store()) {
       DeleteStored(StoreKeyOfCurrent());
       b_->store()->Write();
@@ -558,7 +692,7 @@ class StateTable : public StateTableBase {
   // Every cached (key, namespace, value); with hashmap that is every entry. For tests and tools.
   template <class F>
   void ForEachCached(F&& f) const {
-    for (const auto& [k, v] : map_) f(KeyOf(k), NsOf(k), v);
+    for (const auto& [k, v] : map_) f(KeyOf(k), NsOf(k), v.value);
   }
 
   // State TTL's incremental cleanup (dfc/state_ttl.h): visits the next `buckets` buckets of the
@@ -574,7 +708,8 @@ class StateTable : public StateTableBase {
       if (cleanup_cursor_ >= n) cleanup_cursor_ = 0;
       for (auto it = map_.begin(cleanup_cursor_); it != map_.end(cleanup_cursor_); ++it) {
         if (KeyOf(it->first) == b_->current_key() && NsOf(it->first) == ns_) continue;
-        if (drop(it->second)) cleanup_victims_.push_back(it->first);
+        if (b_->cow_active()) Protect(it->second);
+        if (drop(it->second.value)) cleanup_victims_.push_back(it->first);
       }
       ++cleanup_cursor_;
     }
@@ -588,7 +723,7 @@ class StateTable : public StateTableBase {
         WriteMapKey(&k, w);
         DeleteStored(key);
       }
-      map_.erase(k);
+      if (auto it = map_.find(k); it != map_.end()) EraseEntry(it);
     }
     cleanup_victims_.clear();
     if (b_->store()) b_->store()->Write();
@@ -658,7 +793,55 @@ class StateTable : public StateTableBase {
     bool operator()(const View& a, const Key& b) const { return *a.k == KeyOf(b) && *a.n == NsOf(b); }
     bool operator()(const Key& a, const View& b) const { return (*this)(b, a); }
   };
-  using Map = std::unordered_map<Key, S, Hash, Eq>;
+  using Map = std::unordered_map<Key, Slot, Hash, Eq>;
+
+  using Entry = typename Map::value_type;
+
+  // A new entry (absent before): born done for the epoch of the snapshot in flight (it is not
+  // part of it).
+  S& Emplace(Key k, S v) {
+    Entry& e = *map_.emplace(std::piecewise_construct, std::forward_as_tuple(std::move(k)),
+                             std::forward_as_tuple(std::move(v)))
+                    .first;
+    Track(e);
+    return e.second.value;
+  }
+  void Track(Entry& e) {
+    e.second.mark.store(b_->cow_epoch() << 2 | CowSlot::kDone, std::memory_order_relaxed);
+    e.second.index = static_cast<uint32_t>(all_.size());
+    all_.push_back(&e);
+  }
+  // Erases an entry; while a snapshot may still read it, it stays allocated until then.
+  void EraseEntry(typename Map::iterator it) {
+    const uint32_t i = it->second.index;
+    all_[i] = all_.back();
+    all_[i]->second.index = i;
+    all_.pop_back();
+    if (b_->cow_active() && b_->CowStillActive()) {
+      graveyard_.push_back(map_.extract(it));
+    } else {
+      map_.erase(it);
+    }
+  }
+  // Before an entry may change while a snapshot is in flight (see CowSlot).
+  void Protect(Slot& s) {
+    if (!b_->CowStillActive()) return;
+    const uint32_t e = b_->cow_epoch();
+    uint32_t m = s.mark.load(std::memory_order_acquire);
+    if ((m >> 2) >= e) {
+      if ((m & 3) == CowSlot::kReading) CowSlot::WaitRead(s);
+      return;
+    }
+    S* c = new S(s.value);
+    s.copy = c;
+    if (s.mark.compare_exchange_strong(m, e << 2 | CowSlot::kCopied, std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+      return;
+    }
+    s.copy = nullptr;  // the snapshot thread claimed it first
+    delete c;
+    CowSlot::WaitRead(s);
+  }
 
   static const K& KeyOf(const Key& k) {
     if constexpr (kVoidNs) {
@@ -685,8 +868,14 @@ class StateTable : public StateTableBase {
 
   // ---- typed primitives ----
   void ForEachEntry(EntryFn fn, void* arg) override {
-    for (auto& e : map_) fn(arg, &e.first, &e.second);
+    for (auto& e : map_) fn(arg, &e.first, &e.second.value);
   }
+  void CaptureEntries(std::vector<void*>* out) override { out->assign(all_.begin(), all_.end()); }
+  const void* EntryKey(const void* entry) const override { return &static_cast<const Entry*>(entry)->first; }
+  CowSlot* EntrySlot(void* entry) const override { return &static_cast<Entry*>(entry)->second; }
+  const void* ValueOfSlot(const CowSlot* slot) const override { return &static_cast<const Slot*>(slot)->value; }
+  void DeleteCopy(void* copy) const override { delete static_cast<S*>(copy); }
+  void ReleaseView() override { graveyard_.clear(); }
   void WriteMapKey(const void* map_key, StateWriter& w) const override {
     const Key& k = *static_cast<const Key*>(map_key);
     Serde<K>::Write(w, KeyOf(k));
@@ -703,16 +892,23 @@ class StateTable : public StateTableBase {
       Serde<K>::Read(r, k.first);
       Serde<N>::Read(r, k.second);
     }
-    return &map_[std::move(k)];
+    auto [it, inserted] = map_.try_emplace(std::move(k));
+    if (inserted) Track(*it);
+    return &it->second.value;
   }
   void WriteValue(const void* value, StateWriter& w) const override {
     Serde<S>::Write(w, *static_cast<const S*>(value));
   }
   void ReadValue(StateReader& r, void* value) const override { Serde<S>::Read(r, *static_cast<S*>(value)); }
-  void ClearCache() override { map_ = Map(); }
+  void ClearCache() override {  // rocksdb only: never copy-on-write
+    map_ = Map();
+    all_ = std::vector<Entry*>();
+  }
 
   KeyedBackend<K>* b_;
   Map map_;
+  std::vector<Entry*> all_;                         // every entry of map_ (Slot::index)
+  std::vector<typename Map::node_type> graveyard_;  // erased while a snapshot may read them
   N ns_{};
   size_t cleanup_cursor_ = 0;  // CleanupSome's next bucket
   int store_cursor_ = -1;      // CleanupStoredKeyGroup's next key group
@@ -862,6 +1058,18 @@ class MapState final : public StateTable<K, N, MapSlot<K, UK, UV>> {
   void clear() { Base::Erase(); }
 
  private:
+  void AppendEntries(SnapshotEntries* out, std::string_view key, const void* value) const override {
+    const S& v = *static_cast<const S*>(value);
+    StateWriter w(&out->buf);
+    for (const auto& [uk, uv] : v.map) {
+      const size_t k = out->StartKey();
+      out->buf.append(key);
+      Serde<UK>::Write(w, uk);
+      const size_t val = out->buf.size();
+      Serde<UV>::Write(w, uv);
+      out->EndEntry(k, val);
+    }
+  }
   void CollectValue(const std::string& key, const void* value, KeyedStatePart::Entries* out) override {
     const S& v = *static_cast<const S*>(value);
     for (const auto& [uk, uv] : v.map) {

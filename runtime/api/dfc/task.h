@@ -75,6 +75,8 @@ class OperatorError : public std::runtime_error {
 // are. Out of line, so an operator costs the job one handler, not four typed ones to compile.
 [[noreturn]] void RethrowAsOperatorError(const char* op_id);
 
+class AsyncSnapshots;  // checkpoint_task.cc
+
 // Everything a subtask can ask of the runtime. Owned by the runtime; valid for the task's life.
 class TaskContext {
  public:
@@ -173,6 +175,7 @@ class TaskContext {
   CheckpointCoordinator* coordinator_ = nullptr;  // null: keep the snapshot (TaskHarness)
   RestoredState restored_;
   SnapshotWriter snapshot_;
+  std::shared_ptr<AsyncSnapshots> async_snapshots_;  // writes keyed state after the barrier
   std::atomic<bool> control_pending_{false};
   std::atomic<int64_t> trigger_id_{0};   // latest checkpoint a source must emit a barrier for
   std::atomic<int64_t> complete_id_{0};  // latest completed checkpoint
