@@ -31,6 +31,9 @@
 //   range()                        the key groups this backend owns
 //   SnapshotKeyGroup(kg, &out)     appends every state entry and timer of key group kg, in the
 //                                  canonical format below; "" when the key group holds nothing
+//   CaptureSnapshot()              the whole state as of now, written later (possibly on another
+//                                  thread: KeyedStateSnapshot::Write) in the same format while the
+//                                  task goes on; hashmap states are copy-on-write until then
 //   RestoreKeyGroup(kg, bytes)     adds those entries (kg must be in range()); before or after the
 //                                  states are declared (entries wait until a state of that name is
 //                                  declared; a different kind or type is an error naming the state)
@@ -46,7 +49,8 @@
 //   byte order is numeric order. Timer queues are parts named "<service>/event" and
 //   "<service>/processing".
 //
-// Threading: a backend belongs to one subtask and is used only on its thread.
+// Threading: a backend belongs to one subtask and is used only on its thread, except that a
+// captured snapshot reads the hashmap states' entries from the snapshot thread (CowSlot).
 #pragma once
 
 #include <algorithm>
