@@ -56,7 +56,14 @@ def main():
         return 1
     jobs = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/jobs"))
     print("jobs:", jobs["jobs"][0]["status"], "id matches" if jobs["jobs"][0]["id"] == jid else "id differs")
-    detail = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/jobs/{jid}"))
+    # The manifest (_metadata) is renamed into place before the coordinator counts the checkpoint
+    # as completed (it fsyncs the directory in between): poll briefly.
+    poll_end = time.time() + 10
+    while True:
+        detail = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/jobs/{jid}"))
+        if detail["checkpoints"]["counts"]["completed"] > 0 or time.time() > poll_end:
+            break
+        time.sleep(0.01)
     print("job:", detail["name"], detail["state"], "completed checkpoints > 0:",
           detail["checkpoints"]["counts"]["completed"] > 0)
     r = subprocess.run([job, "savepoint", "--port", port], capture_output=True, text=True, cwd=work)
