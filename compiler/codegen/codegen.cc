@@ -863,15 +863,22 @@ class Generator {
   }
 
   // ---- main ----
+  // The job description as constant tables (dfc/job_table.h): no vector or std::function code
+  // for the compiler to instantiate and optimise per job.
   void EmitMain() {
-    out_ << "}  // namespace dfc_job\n\n"
-         << "int main(int argc, char** argv) {\n"
-         << "  using namespace dfc_job;\n"
-         << "  dfc::rt::JobSpec spec;\n"
-         << "  spec.name = " << Lit(g_.name) << ";\n";
-    for (const auto& [k, v] : g_.config) {
-      out_ << "  spec.config.push_back({" << Lit(k) << ", " << Lit(v.value) << "});\n";
+    for (size_t c = 0; c < g_.chains.size(); ++c) {
+      out_ << "dfc::rt::Task* dfc_create_" << c << "() { return new dfc_Chain" << c << "(); }\n";
     }
+    for (size_t c = 0; c < g_.chains.size(); ++c) {
+      out_ << "const dfc::rt::OperatorSpec dfc_ops_" << c << "[] = {\n";
+      for (int idx : g_.chains[c].nodes) {
+        const Node& n = g_.nodes[idx];
+        out_ << "    {" << Lit(n.id) << ", " << Lit(n.name.empty() ? n.id : n.name) << ", " << Lit(n.uid) << ", "
+             << OpKind(n) << "},\n";
+      }
+      out_ << "};\n";
+    }
+    if (!g_.chains.empty()) out_ << "const dfc::rt::JobTableVertex dfc_vertices[] = {\n";
     for (size_t c = 0; c < g_.chains.size(); ++c) {
       const ir::Chain& ch = g_.chains[c];
       std::string name;
@@ -881,31 +888,40 @@ class Generator {
       }
       const Node& head = g_.nodes[ch.nodes.front()];
       const int max_src = head.op == "source" && head.StrParam("connector") == "values" ? 1 : 0;
-      out_ << "  {\n    dfc::rt::VertexSpec v;\n"
-           << "    v.name = " << Lit(name) << ";\n"
-           << "    v.parallelism = " << ch.parallelism << ";\n"
-           << "    v.max_source_parallelism = " << max_src << ";\n";
-      for (int idx : ch.nodes) {
-        const Node& n = g_.nodes[idx];
-        out_ << "    v.operators.push_back({" << Lit(n.id) << ", " << Lit(n.name.empty() ? n.id : n.name) << ", "
-             << Lit(n.uid) << ", " << OpKind(n) << "});\n";
-      }
-      out_ << "    v.create = [] { return std::unique_ptr<dfc::rt::Task>(new dfc_Chain" << c << "()); };\n"
-           << "    spec.vertices.push_back(std::move(v));\n  }\n";
+      out_ << "    {" << Lit(name) << ", " << ch.parallelism << ", " << max_src << ", dfc_ops_" << c << ", "
+           << ch.nodes.size() << ", &dfc_create_" << c << "},\n";
     }
+    if (!g_.chains.empty()) out_ << "};\n";
+    int num_edges = 0;
     for (size_t c = 0; c < g_.chains.size(); ++c) {
       for (int e : OutEdgesOfChain(static_cast<int>(c))) {
         const ir::Edge& edge = g_.edges[e];
-        out_ << "  spec.edges.push_back({" << c << ", " << g_.nodes[edge.to].chain << ", " << edge.to_input << ", "
-             << ModeName(edge.partitioning) << "});\n";
+        out_ << (num_edges++ ? "" : "const dfc::rt::EdgeSpec dfc_edges[] = {\n") << "    {" << c << ", "
+             << g_.nodes[edge.to].chain << ", " << edge.to_input << ", " << ModeName(edge.partitioning) << "},\n";
       }
     }
+    if (num_edges) out_ << "};\n";
+    int num_config = 0;
+    for (const auto& [k, v] : g_.config) {
+      out_ << (num_config++ ? "" : "const char* const dfc_config[][2] = {\n") << "    {" << Lit(k) << ", "
+           << Lit(v.value) << "},\n";
+    }
+    if (num_config) out_ << "};\n";
+    int num_params = 0;
     for (const auto& n : g_.nodes) {
       for (const char* p : OverridableParams(n)) {
-        out_ << "  spec.overridable_params.push_back({" << Lit(n.id) << ", \"" << p << "\"});\n";
+        out_ << (num_params++ ? "" : "const char* const dfc_params[][2] = {\n") << "    {" << Lit(n.id) << ", \""
+             << p << "\"},\n";
       }
     }
-    out_ << "  return dfc::rt::RunJobMain(spec, argc, argv);\n}\n";
+    if (num_params) out_ << "};\n";
+    out_ << "const dfc::rt::JobTable dfc_job_table = {" << Lit(g_.name) << ", "
+         << (num_config ? "dfc_config" : "nullptr") << ", " << num_config << ", "
+         << (g_.chains.empty() ? "nullptr" : "dfc_vertices") << ", " << g_.chains.size() << ", "
+         << (num_edges ? "dfc_edges" : "nullptr") << ", " << num_edges << ", "
+         << (num_params ? "dfc_params" : "nullptr") << ", " << num_params << "};\n\n"
+         << "}  // namespace dfc_job\n\n"
+         << "int main(int argc, char** argv) { return dfc::rt::RunJobMain(dfc_job::dfc_job_table, argc, argv); }\n";
   }
 
   static const char* OpKind(const Node& n) {

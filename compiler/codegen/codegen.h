@@ -5,7 +5,8 @@
 //   * one class per chain: a dfc::rt::SourceTask (source head) or dfc::rt::OperatorTask; each
 //     operator of the chain is a member function calling the next one directly, so the C++
 //     compiler inlines the whole chain — no virtual call or queue inside a chain;
-//   * a `main` that describes the job (vertices, edges, config) and calls dfc::rt::RunJobMain.
+//   * the job's description (vertices, edges, config) as constant tables (dfc/job_table.h) and a
+//     `main` that passes them to dfc::rt::RunJobMain.
 //
 // Safety: user strings enter the output only through CppStringLiteral (data) or CppIdentifier
 // (names); user C++ code (UDF lambdas) is placed verbatim behind `#line` directives that point

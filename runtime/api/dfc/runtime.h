@@ -21,6 +21,7 @@
 #include "dfc/connectors.h"
 #include "dfc/datagen.h"
 #include "dfc/hash.h"
+#include "dfc/job_table.h"
 #include "dfc/join.h"
 #include "dfc/metrics.h"
 #include "dfc/nexmark.h"
