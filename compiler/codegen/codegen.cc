@@ -1,5 +1,6 @@
 #include "compiler/codegen/codegen.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -115,6 +116,7 @@ class Generator {
   Generator(const Graph& g, Diagnostics& diags) : g_(g), diags_(diags), cc_(g, diags, out_) {}
 
   std::string Run() {
+    PlanParts();
     EmitPrologue();
     EmitSchemas();
     for (size_t c = 0; c < g_.chains.size(); ++c) EmitChain(static_cast<int>(c));
@@ -296,8 +298,11 @@ class Generator {
       }
     }
 
-    out_ << "\nclass " << cls << " final : public dfc::rt::" << base << " {\n public:\n";
-    out_ << "  void Open(dfc::rt::TaskContext& ctx) override {\n    " << base << "::Open(ctx);\n";
+    out_ << "\n" << (part_.empty() ? "" : PartGuard(part_[c]));
+    out_ << "class " << cls << " final : public dfc::rt::" << base << " {\n public:\n";
+    // Methods that run once or once per checkpoint are [[gnu::cold]]: GCC optimises them for size
+    // (less inlining and less work at -O2; issue 2: `dfc build` time), the per-record paths stay hot.
+    out_ << "  [[gnu::cold]] void Open(dfc::rt::TaskContext& ctx) override {\n    " << base << "::Open(ctx);\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i) {
       const ir::Edge& edge = g_.edges[cc.out_edges[i]];
       out_ << "    out" << i << "_.Init(&ctx, " << i << ", " << ModeName(edge.partitioning);
@@ -320,7 +325,7 @@ class Generator {
       ForEachOp(cc, [&](OpEmitter& e) { e.OnEndOfInput(cc_); });
       out_ << "      Publish();\n    }\n  }\n";
       // stop-with-savepoint --drain (dfc/task.h): the maximum watermark before the final barrier.
-      out_ << "  void DrainForStop() override { dfc_Watermark(dfc::rt::kMaxWatermark); }\n";
+      out_ << "  [[gnu::cold]] void DrainForStop() override { dfc_Watermark(dfc::rt::kMaxWatermark); }\n";
       out_ << "  void dfc_TickOps() {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
       out_ << "  }\n";
@@ -340,7 +345,7 @@ class Generator {
       for (size_t i = 0; i < cc.out_edges.size(); ++i)
         out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kWatermark, wm);\n";
       out_ << "  }\n";
-      out_ << "  void OnEndOfInput() override {\n";
+      out_ << "  [[gnu::cold]] void OnEndOfInput() override {\n";
       ForEachOp(cc, [&](OpEmitter& e) { e.OnEndOfInput(cc_); });
       out_ << "    Publish();\n  }\n";
       out_ << "  void OnIdle() override {\n";
@@ -368,7 +373,7 @@ class Generator {
       out_ << "  }\n";
     }
     EmitCheckpointHooks(cc, is_source);
-    out_ << "  void Close() override {\n";
+    out_ << "  [[gnu::cold]] void Close() override {\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i)
       out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kEndOfInput, 0);\n";
     ForEachOp(cc, [&](OpEmitter& e) { e.Close(cc_); });
@@ -402,7 +407,44 @@ class Generator {
     for (size_t i = 0; i < cc.out_edges.size(); ++i) {
       out_ << "  dfc::rt::RecordWriter<" << RowType(EdgeSchema(cc.out_edges[i])) << "> out" << i << "_;\n";
     }
-    out_ << "};\n\n";
+    out_ << "};\n";
+    out_ << "dfc::rt::Task* dfc_create_" << c << "() { return new " << cls << "(); }\n";
+    if (!part_.empty()) out_ << "#endif  // DFC_PART " << part_[c] << "\n";
+    out_ << "\n";
+  }
+
+  // ---- parts ----
+  // A job with several chains is compiled as two translation units at once (the toolchain
+  // compiles this one file with -DDFC_PART=0 and -DDFC_PART=1 concurrently): each chain class,
+  // with its dfc_create_N, is in one part; types and inline helpers are in both; the job table and
+  // main are in part 0. Without DFC_PART the file is the whole job. Not for jobs that bring
+  // code at namespace scope (a C++ DSL prelude, dependency headers): that could be defined twice.
+  // Parts are balanced by a rough cost per operator (stateful ones cost more to compile).
+  static constexpr const char* kPartGuard = "#if !defined(DFC_PART) || DFC_PART == ";
+  static std::string PartGuard(int part) { return kPartGuard + std::to_string(part) + "\n"; }
+  void PlanParts() {
+    if (g_.chains.size() < 2 || !g_.dependencies.headers.empty()) return;
+    if (g_.document && g_.document->Get("cpp_prelude")) return;
+    std::vector<std::pair<int, int>> cost;  // (-cost, chain): costliest first, ties by chain
+    for (size_t c = 0; c < g_.chains.size(); ++c) {
+      int w = static_cast<int>(OutEdgesOfChain(static_cast<int>(c)).size());
+      for (int idx : g_.chains[c].nodes) {
+        const Node& n = g_.nodes[idx];
+        const bool light = n.op == "source" || n.op == "sink" || n.op == "filter" || n.op == "select" ||
+                           n.op == "map" || n.op == "flat_map" || n.op == "key_by" || n.op == "union";
+        w += light ? 1 : 4;
+      }
+      cost.emplace_back(-w, static_cast<int>(c));
+    }
+    std::sort(cost.begin(), cost.end());
+    part_.assign(g_.chains.size(), 0);
+    int load[2] = {1, 0};  // part 0 also has the job table and main
+    for (const auto& [neg, c] : cost) {
+      const int p = load[1] < load[0] ? 1 : 0;
+      part_[c] = p;
+      load[p] -= neg;
+    }
+    if (load[1] == 0) part_.clear();  // everything landed in part 0
   }
 
   // ---- checkpoints ----
@@ -411,7 +453,7 @@ class Generator {
   void EmitCheckpointHooks(ChainCtx& cc, bool is_source) {
     const Node& head = g_.nodes[cc.nodes.front()];
     const std::string head_uid = Lit(head.uid);
-    out_ << "  void InitializeState(const dfc::rt::RestoredState& r) override {\n";
+    out_ << "  [[gnu::cold]] void InitializeState(const dfc::rt::RestoredState& r) override {\n";
     if (is_source) {
       const bool file = head.StrParam("connector") == "file";
       out_ << "    dfc_splits_ = dfc::rt::SourceSplits(r, " << head_uid
@@ -419,11 +461,11 @@ class Generator {
     }
     ForEachOp(cc, [&](OpEmitter& e) { e.Restore(cc_); });
     out_ << "    (void)r;\n  }\n";
-    out_ << "  void BroadcastBarrier(int64_t id) override {\n    Publish();\n";
+    out_ << "  [[gnu::cold]] void BroadcastBarrier(int64_t id) override {\n    Publish();\n";
     for (size_t i = 0; i < cc.out_edges.size(); ++i)
       out_ << "    out" << i << "_.Broadcast(dfc::rt::ElementKind::kBarrier, id);\n";
     out_ << "    (void)id;\n  }\n";
-    out_ << "  void SnapshotState(dfc::rt::SnapshotWriter& w) override {\n";
+    out_ << "  [[gnu::cold]] void SnapshotState(dfc::rt::SnapshotWriter& w) override {\n";
     if (is_source) {
       out_ << "    for (const auto& sp : dfc_splits_) *w.AddOperatorEntry(" << head_uid
            << ") = dfc::rt::EncodeSplit(sp);\n";
@@ -433,7 +475,7 @@ class Generator {
       if (!e.Snapshot(cc_) && unsupported.empty()) unsupported = cc_.node().id;
     });
     out_ << "    (void)w;\n  }\n";
-    out_ << "  void NotifyCheckpointComplete(int64_t id) override {\n";
+    out_ << "  [[gnu::cold]] void NotifyCheckpointComplete(int64_t id) override {\n";
     ForEachOp(cc, [&](OpEmitter& e) { e.NotifyComplete(cc_); });
     out_ << "    (void)id;\n  }\n";
     if (!unsupported.empty()) {
@@ -866,8 +908,9 @@ class Generator {
   // The job description as constant tables (dfc/job_table.h): no vector or std::function code
   // for the compiler to instantiate and optimise per job.
   void EmitMain() {
-    for (size_t c = 0; c < g_.chains.size(); ++c) {
-      out_ << "dfc::rt::Task* dfc_create_" << c << "() { return new dfc_Chain" << c << "(); }\n";
+    if (!part_.empty()) {
+      for (size_t c = 0; c < g_.chains.size(); ++c) out_ << "dfc::rt::Task* dfc_create_" << c << "();\n";
+      out_ << PartGuard(0);
     }
     for (size_t c = 0; c < g_.chains.size(); ++c) {
       out_ << "const dfc::rt::OperatorSpec dfc_ops_" << c << "[] = {\n";
@@ -919,9 +962,12 @@ class Generator {
          << (num_config ? "dfc_config" : "nullptr") << ", " << num_config << ", "
          << (g_.chains.empty() ? "nullptr" : "dfc_vertices") << ", " << g_.chains.size() << ", "
          << (num_edges ? "dfc_edges" : "nullptr") << ", " << num_edges << ", "
-         << (num_params ? "dfc_params" : "nullptr") << ", " << num_params << "};\n\n"
-         << "}  // namespace dfc_job\n\n"
-         << "int main(int argc, char** argv) { return dfc::rt::RunJobMain(dfc_job::dfc_job_table, argc, argv); }\n";
+         << (num_params ? "dfc_params" : "nullptr") << ", " << num_params << "};\n";
+    if (!part_.empty()) out_ << "#endif  // DFC_PART 0\n";
+    out_ << "\n}  // namespace dfc_job\n\n";
+    if (!part_.empty()) out_ << PartGuard(0);
+    out_ << "int main(int argc, char** argv) { return dfc::rt::RunJobMain(dfc_job::dfc_job_table, argc, argv); }\n";
+    if (!part_.empty()) out_ << "#endif  // DFC_PART 0\n";
   }
 
   static const char* OpKind(const Node& n) {
@@ -942,6 +988,7 @@ class Generator {
   const Graph& g_;
   Diagnostics& diags_;
   std::set<std::string> user_row_types_;
+  std::vector<int> part_;  // chain -> translation unit (0 or 1); empty: one unit (PlanParts)
   CodeBuffer out_;
   CodegenContext cc_;
 };

@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -299,11 +301,20 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     bool reused = false;
   };
   std::vector<Unit> units;
-  {
+  // Generated code for several chains comes in two parts (codegen's PlanParts): the one file is
+  // compiled twice at once, with -DDFC_PART=0 and -DDFC_PART=1, which halves the wall time of
+  // the compile on two cores. Compiled without DFC_PART, the file is the whole job: one unit on a
+  // single core or with DFC_JOB_PARTS=1 (less CPU in total: the PCH is loaded once; =2 forces two).
+  const bool two_parts = cpp.find("\n#if !defined(DFC_PART) || DFC_PART == 1\n") != std::string::npos &&
+                         (Env("DFC_JOB_PARTS") == "2" ||
+                          (std::thread::hardware_concurrency() >= 2 && Env("DFC_JOB_PARTS") != "1"));
+  const int job_parts = two_parts ? 2 : 1;
+  for (int part = 0; part < job_parts; ++part) {
     Unit job;
     job.cmd = args;
     if (opts.verbose && use_pch) job.cmd.insert(job.cmd.begin() + 1, "-H");  // says whether the .gch was taken
-    job.object = work / "dfc_job.o";
+    if (job_parts > 1) job.cmd.push_back("-DDFC_PART=" + std::to_string(part));
+    job.object = work / (job_parts > 1 ? "dfc_job" + std::to_string(part) + ".o" : std::string("dfc_job.o"));
     job.cmd.insert(job.cmd.end(), {"-c", src.string(), "-o", job.object.string()});
     units.push_back(std::move(job));
   }
@@ -345,8 +356,23 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     for (auto& t : threads) t.join();
   }
   ProcessResult r = units[0].result;  // the job's own code
+  for (int part = 1; part < job_parts; ++part) {
+    // A part's diagnostics that the other part also reported (shared code) count once.
+    const ProcessResult& pr = units[part].result;
+    if (pr.exit_code == 0) continue;
+    if (r.exit_code == 0) {
+      r = pr;
+      continue;
+    }
+    std::set<std::string_view> seen;
+    for (absl::string_view l : absl::StrSplit(r.output, '\n')) seen.emplace(l.data(), l.size());
+    std::string more;
+    for (absl::string_view l : absl::StrSplit(pr.output, '\n'))
+      if (!seen.count(std::string_view(l.data(), l.size()))) more += std::string(l) + "\n";
+    r.output += more;
+  }
   std::string failed_deps;
-  for (size_t i = 1; i < units.size(); ++i) {
+  for (size_t i = job_parts; i < units.size(); ++i) {
     const Unit& u = units[i];
     if (u.reused || u.result.exit_code == 0) continue;
     diags.Error(*u.loc, "dependency source '" + u.source + "' does not compile:\n" + u.result.output);
@@ -375,7 +401,7 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
     }
   }
   // Keep the freshly compiled dependency objects for the next build (atomically: temp + rename).
-  for (size_t i = 1; i < units.size(); ++i) {
+  for (size_t i = job_parts; i < units.size(); ++i) {
     const Unit& u = units[i];
     if (u.reused || u.result.exit_code != 0 || !opts.use_cache) continue;
     fs::create_directories(obj_cache, ec);
@@ -386,9 +412,13 @@ absl::StatusOr<BuildResult> BuildExecutable(const std::string& cpp, const ir::Gr
   }
   result.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (opts.verbose) {
-    result.pch_status = use_pch ? PchStatusFromTrace(r.output, pch)
+    result.pch_status = use_pch ? PchStatusFromTrace(units[0].result.output, pch)
                                 : tc.pch_dir.empty() ? "disabled (other compiler, flags or headers, or DFC_PCH=0)"
                                                      : "stale (older than a runtime header; rebuild dfc_runtime)";
+    if (use_pch && job_parts > 1) {  // both parts take the same header; say so if one did not
+      const std::string other = PchStatusFromTrace(units[1].result.output, pch);
+      if (other != result.pch_status) result.pch_status += " (part 1: " + other + ")";
+    }
     std::fprintf(stderr, "dfc: precompiled runtime header %s: %s\n", pch.empty() ? "-" : pch.c_str(),
                  result.pch_status.c_str());
   }
