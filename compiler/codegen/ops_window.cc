@@ -66,7 +66,7 @@ void EmitEngineCheckpointMembers(CodegenContext& c, const std::string& key_type)
   c.out() << "  std::unique_ptr<dfc::rt::KeyedBackend<" << key_type << ">> kb" << c.ks() << "_;\n";
 }
 void EmitEngineAttach(CodegenContext& c, const std::string& key_type, const std::string& engine) {
-  c.out() << "    if (ctx.checkpointing()) {\n"
+  c.out() << "    if (ctx.checkpointing() || dfc::rt::EnginesUseStateStore(ctx)) {\n"
           << "      kb" << c.ks() << "_ = dfc::rt::MakeKeyedBackend<" << key_type << ">(ctx, " << c.Lit(c.node().uid) << ");\n"
           << "      " << engine << "->Attach(*kb" << c.ks() << "_, \"" << c.node().op << "\");\n"
           << "    }\n";

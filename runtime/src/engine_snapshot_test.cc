@@ -1,7 +1,11 @@
 // Snapshot / restore of the window and join engines (dfc/window.h, dfc/join.h) through the keyed
 // state contract: a run that is snapshotted midway (after some windows fired, with others pending,
 // sessions open, join rows buffered) and continued on restored engines — at parallelism 1 -> 2,
-// keys moving by key group — emits exactly what an uninterrupted run emits.
+// keys moving by key group — emits exactly what an uninterrupted run emits. Every case runs on
+// each state backend: the uninterrupted run on hashmap, the snapshotted run and one of the
+// restored subtasks on the backend under test (rocksdb with a one-entry cache, so the window
+// panes live in RocksDB), the other restored subtask on hashmap (the snapshot format is
+// the same). WindowStoreTest: with a small cache the pane state really is in RocksDB.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -47,13 +51,19 @@ class NullTask final : public OperatorTask {
   void OnTick(int64_t) override {}
 };
 
-// One subtask's context (parallelism p, max parallelism 16).
+// The backend under test (set by the parameterized fixture).
+std::string g_backend = "hashmap";
+
+// One subtask's context (parallelism p, max parallelism 16) on `backend`.
 struct Env {
-  Env(int p, int s) {
+  Env(int p, int s, const std::string& type = "hashmap") {
     TaskHarness::Options o;
     o.parallelism = p;
     o.subtask = s;
     o.max_parallelism = 16;
+    if (type != "hashmap") o.config = {{"state.backend.type", "rocksdb"}};
+    if (type == "rocksdb-cache-1") o.config.emplace_back("state.backend.rocksdb.cache-entries", "1");
+    if (type == "rocksdb-cache-16") o.config.emplace_back("state.backend.rocksdb.cache-entries", "16");
     h = std::make_unique<TaskHarness>(std::make_unique<NullTask>(), o);
     backend = MakeKeyedBackend<int64_t>(h->context(), "op");
   }
@@ -85,7 +95,7 @@ bool CheckRestore(const std::vector<Step>& steps, size_t cut, Make make, Feed fe
   std::map<int, std::string> snap;
   int64_t wm = 0;
   {
-    Env env(1, 0);
+    Env env(1, 0, g_backend);
     auto e = make();
     e->Attach(*env.backend, "engine");
     for (size_t i = 0; i < cut; ++i) feed(*e, steps[i], got);
@@ -96,7 +106,7 @@ bool CheckRestore(const std::vector<Step>& steps, size_t cut, Make make, Feed fe
   std::vector<std::unique_ptr<Env>> envs;
   std::vector<std::unique_ptr<Engine>> engines;
   for (int s = 0; s < 2; ++s) {
-    envs.push_back(std::make_unique<Env>(2, s));
+    envs.push_back(std::make_unique<Env>(2, s, s == 0 ? g_backend : "hashmap"));
     engines.push_back(make());
     engines[s]->Attach(*envs[s]->backend, "engine");
     const KeyGroupRange r = envs[s]->backend->range();
@@ -124,6 +134,12 @@ bool CheckRestore(const std::vector<Step>& steps, size_t cut, Make make, Feed fe
 
 std::vector<Step> Steps(std::initializer_list<Step> s) { return s; }
 
+class EngineSnapshotTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { g_backend = GetParam(); }
+  void TearDown() override { g_backend = "hashmap"; }
+};
+
 template <class E>
 auto WindowFeed() {
   return [](E& e, const Step& s, Out& out) {
@@ -138,7 +154,7 @@ auto WindowFeed() {
   };
 }
 
-TEST(EngineSnapshotTest, SlidingPanesFiredWindowsDoNotFireAgain) {
+TEST_P(EngineSnapshotTest, SlidingPanesFiredWindowsDoNotFireAgain) {
   using E = PaneWindows<int64_t, SnapAcc>;
   // size 10, slide 5: pane [5,10) belongs to [0,10) (fires at wm 9, before the cut) and [5,15)
   // (pending at the cut).
@@ -150,7 +166,7 @@ TEST(EngineSnapshotTest, SlidingPanesFiredWindowsDoNotFireAgain) {
   EXPECT_GT(restored, 0);
 }
 
-TEST(EngineSnapshotTest, TumblingWithLatenessKeepsLateFirings) {
+TEST_P(EngineSnapshotTest, TumblingWithLatenessKeepsLateFirings) {
   using E = PaneWindows<int64_t, SnapAcc>;
   auto steps = Steps({{1, 1, 1}, {2, 12, 10}, {-1, 10, 0}, {1, 5, 100}, {3, 8, 3}, {-1, 13, 0}, {1, 2, 4},
                       {-1, 40, 0}});
@@ -161,7 +177,7 @@ TEST(EngineSnapshotTest, TumblingWithLatenessKeepsLateFirings) {
   EXPECT_GT(restored, 0);
 }
 
-TEST(EngineSnapshotTest, SessionsMidMerge) {
+TEST_P(EngineSnapshotTest, SessionsMidMerge) {
   using E = SessionWindows<int64_t, SnapAcc>;
   // key 1: [0,5) and [8,13) open at the cut; 4 bridges them afterwards -> one session [0,13).
   auto steps = Steps({{1, 0, 1}, {1, 8, 2}, {2, 3, 10}, {-1, 2, 0}, {1, 4, 4}, {2, 20, 20}, {-1, 10, 0},
@@ -172,7 +188,7 @@ TEST(EngineSnapshotTest, SessionsMidMerge) {
   EXPECT_GT(restored, 0);
 }
 
-TEST(EngineSnapshotTest, SessionsWithLateness) {
+TEST_P(EngineSnapshotTest, SessionsWithLateness) {
   using E = SessionWindows<int64_t, SnapAcc>;
   auto steps = Steps({{1, 0, 1}, {2, 3, 10}, {-1, 6, 0}, {1, 2, 4}, {-1, 9, 0}, {1, 3, 8}, {2, 1, 3},
                       {-1, 30, 0}, {1, 29, 1}, {-1, 100, 0}});
@@ -183,7 +199,7 @@ TEST(EngineSnapshotTest, SessionsWithLateness) {
   EXPECT_GT(restored, 0);
 }
 
-TEST(EngineSnapshotTest, GlobalCountWindows) {
+TEST_P(EngineSnapshotTest, GlobalCountWindows) {
   using E = CountWindows<int64_t, SnapAcc>;
   struct W : E {
     using E::E;
@@ -204,7 +220,7 @@ TEST(EngineSnapshotTest, GlobalCountWindows) {
   EXPECT_GT(restored, 0);
 }
 
-TEST(EngineSnapshotTest, IntervalJoinBuffers) {
+TEST_P(EngineSnapshotTest, IntervalJoinBuffers) {
   using E = IntervalJoin<int64_t, int64_t, int64_t>;
   // v >= 100: a right row; else a left row. lower -2, upper 3.
   auto feed = [](E& e, const Step& s, Out& out) {
@@ -225,7 +241,7 @@ TEST(EngineSnapshotTest, IntervalJoinBuffers) {
   EXPECT_GT(restored, 0);
 }
 
-TEST(EngineSnapshotTest, WindowJoin) {
+TEST_P(EngineSnapshotTest, WindowJoin) {
   using Acc = WindowJoinAcc<int64_t, int64_t>;
   using E = PaneWindows<int64_t, Acc>;
   auto feed = [](E& e, const Step& s, Out& out) {
@@ -244,6 +260,67 @@ TEST(EngineSnapshotTest, WindowJoin) {
   for (size_t cut = 1; cut < steps.size(); ++cut)
     restored += CheckRestore<E>(steps, cut, [] { return std::make_unique<E>(10, 5, 0, WindowOptions{}); }, feed);
   EXPECT_GT(restored, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EngineSnapshotTest, ::testing::Values("hashmap", "rocksdb-cache-1"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+// Many keys, a 16-entry cache: sliding windows with allowed lateness (late firings), records out
+// of order, give exactly the hashmap backend's results while the engine never caches more than
+// 16 keys; the panes went through RocksDB (reads and writes counted in the operator's metrics);
+// a pane's entries are dropped from RocksDB once its windows are past their lateness.
+TEST(WindowStoreTest, PanesLiveInRocksDbBehindASmallCache) {
+  using E = PaneWindows<int64_t, SnapAcc>;
+  std::vector<Step> steps;
+  uint64_t x = 12345;
+  auto rnd = [&] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x >> 33;
+  };
+  for (int64_t t = 0; t < 4000; ++t) {
+    steps.push_back({static_cast<int64_t>(rnd() % 3000), t - static_cast<int64_t>(rnd() % 40), static_cast<int64_t>(rnd() % 100)});
+    if (t % 97 == 0) steps.push_back({-1, t - 60, 0});
+    if (t % 501 == 0) steps.push_back({static_cast<int64_t>(rnd() % 3000), t - 150, 7});  // late, within lateness
+  }
+  steps.push_back({-1, 100000, 0});
+  auto run = [&](const std::string& backend, size_t* max_cached, uint64_t* reads, uint64_t* writes) {
+    Env env(1, 0, backend);
+    E e(300, 100, 0, WindowOptions{200, false, &env.h->op_metrics(0)});
+    e.Attach(*env.backend, "engine");
+    Out out;
+    auto feed = WindowFeed<E>();
+    for (const Step& s : steps) {
+      feed(e, s, out);
+      *max_cached = std::max(*max_cached, e.cached_keys());
+    }
+    *reads = env.h->op_metrics(0).state_store_reads.load();
+    *writes = env.h->op_metrics(0).state_store_writes.load();
+    EXPECT_EQ(e.store() != nullptr, backend != "hashmap");
+    if (e.store()) {
+      EXPECT_EQ(e.cached_keys(), 0u);  // every pane was dropped from RocksDB after the last firing
+      size_t left = 0;
+      env.backend->store()->ScanAll(env.backend->store()->Column("engine:engine"), "",
+                                    [&](std::string_view, std::string_view) { ++left; });
+      EXPECT_EQ(left, 0u);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  size_t hm_cached = 0, rk_cached = 0;
+  uint64_t hm_r = 0, hm_w = 0, rk_r = 0, rk_w = 0;
+  const Out expected = run("hashmap", &hm_cached, &hm_r, &hm_w);
+  const Out got = run("rocksdb-cache-16", &rk_cached, &rk_r, &rk_w);
+  EXPECT_GT(expected.size(), 3000u);
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(hm_cached, 500u);
+  EXPECT_LE(rk_cached, 16u);
+  EXPECT_EQ(hm_r + hm_w, 0u);
+  EXPECT_GT(rk_w, steps.size() / 16);
+  EXPECT_GT(rk_r, 0u);
 }
 
 }  // namespace

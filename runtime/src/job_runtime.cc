@@ -453,6 +453,8 @@ std::vector<std::pair<std::string, std::string>> JobRuntime::VertexMetrics(int v
       out.emplace_back(q + "numRecordsOut", std::to_string(om.records_out.load()));
       out.emplace_back(q + "numLateRecordsDropped", std::to_string(om.late_records_dropped.load()));
       out.emplace_back(q + "numRecordsInErrors", std::to_string(om.errors_skipped.load()));
+      out.emplace_back(q + "stateStoreReads", std::to_string(om.state_store_reads.load()));
+      out.emplace_back(q + "stateStoreWrites", std::to_string(om.state_store_writes.load()));
     }
   }
   std::sort(out.begin(), out.end());
@@ -592,6 +594,17 @@ int JobRuntime::Run() {
       for (size_t k = 0; k < spec_.vertices[vi].operators.size(); ++k)
         late += s->op_metrics[k].late_records_dropped.load();
   if (late > 0) counts += ", " + std::to_string(late) + " late records dropped (numLateRecordsDropped)";
+  // Window state entries that went through the rocksdb backend (dfc/window_store.h).
+  uint64_t store_reads = 0, store_writes = 0;
+  for (size_t vi = 0; vi < vertices_.size(); ++vi)
+    for (auto& s : vertices_[vi]->subtasks)
+      for (size_t k = 0; k < spec_.vertices[vi].operators.size(); ++k) {
+        store_reads += s->op_metrics[k].state_store_reads.load();
+        store_writes += s->op_metrics[k].state_store_writes.load();
+      }
+  if (store_writes > 0)
+    counts += ", window state in rocksdb: " + std::to_string(store_writes) + " writes, " + std::to_string(store_reads) +
+              " reads (stateStoreWrites, stateStoreReads)";
   int code = 0;
   if (!failure.empty()) {
     err_ << "dfc: job '" << spec_.name << "' failed: " << failure << "\n";

@@ -1,14 +1,17 @@
 """End-to-end check of samples/windows/sliding_counts.json: runs the job at several parallelisms
 and compares its rows (sorted) with the sliding-window counts computed here from the same
 generator formulas (row i: auction = i % 7, price = i * 37 % 1000, date_time = -20000 + 37 i).
-usage: windows_check.py EXE WORKDIR PARALLELISM...
+usage: windows_check.py EXE WORKDIR PARALLELISM... [-- JOB ARGS...]
 """
 import datetime
 import subprocess
 import sys
 
 exe, work = sys.argv[1], sys.argv[2]
-pars = [int(p) for p in sys.argv[3:]] or [1, 4]
+args = sys.argv[3:]
+extra = args[args.index("--") + 1:] if "--" in args else []
+args = args[:args.index("--")] if "--" in args else args
+pars = [int(p) for p in args] or [1, 4]
 N, SIZE, SLIDE = 3000, 10000, 2000
 
 windows = {}
@@ -33,7 +36,7 @@ expected = sorted(f"{a},{ts(s)},{ts(e)},{c},{m},{tot}" for (a, s, e), (c, m, tot
 
 for p in pars:
     out = f"{work}/sliding_p{p}.csv"
-    r = subprocess.run([exe, "--parallelism", str(p), "-D", f"out.path={out}"], capture_output=True, text=True)
+    r = subprocess.run([exe, "--parallelism", str(p), "-D", f"out.path={out}"] + extra, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"parallelism {p}: exit {r.returncode}\n{r.stderr}")
     got = sorted(line.rstrip("\n") for line in open(out, encoding="utf-8"))

@@ -15,6 +15,10 @@ struct OperatorMetrics {
   std::atomic<uint64_t> records_out{0};
   std::atomic<uint64_t> late_records_dropped{0};  // numLateRecordsDropped
   std::atomic<uint64_t> errors_skipped{0};        // malformed input skipped or dead-lettered
+  // Window / join state entries read from and written to the rocksdb state backend (dfc's own
+  // stateStoreReads / stateStoreWrites; dfc/window_store.h): 0 with the hashmap backend.
+  std::atomic<uint64_t> state_store_reads{0};
+  std::atomic<uint64_t> state_store_writes{0};
 
   void AddIn(uint64_t n) { records_in.fetch_add(n, std::memory_order_relaxed); }
   void AddOut(uint64_t n) { records_out.fetch_add(n, std::memory_order_relaxed); }

@@ -178,6 +178,7 @@ struct VoidNamespace {
 // Hand-written types may do the same.
 template <class T, class Enable = void>
 struct Serde {
+  using Adl = void;  // marks the primary template (the dfc_serde_* functions found by ADL)
   static void Write(StateWriter& w, const T& v) { dfc_serde_write(w, v); }
   static void Read(StateReader& r, T& v) { dfc_serde_read(r, v); }
   static std::string Type() { return dfc_serde_type(static_cast<const T*>(nullptr)); }

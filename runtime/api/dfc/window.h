@@ -28,7 +28,9 @@
 //
 // State lives in these objects (one per operator instance and subtask, owned by the generated
 // chain; single-threaded), in layouts made for their access patterns (a hash map per key with the
-// panes inline; one set of window ends shared by all keys). Checkpoints reach it through the
+// panes inline; one set of window ends shared by all keys). With the rocksdb backend PaneWindows
+// holds its panes in RocksDB behind a bounded cache of partial accumulators (Attach;
+// dfc/window_store.h); SessionWindows and CountWindows stay in memory. Checkpoints reach it through the
 // keyed-state snapshot contract (dfc/state.h): Attach(backend, name) registers the engine as a
 // part of a KeyedStateBackend, which then snapshots it by key group (one entry per key and
 // pane / session window / count window, in the canonical entry encoding: Serde(key) first) and
@@ -38,6 +40,7 @@
 // before the snapshot do not fire again, pending ones do.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -56,6 +59,7 @@
 #include "dfc/operators.h"
 #include "dfc/state.h"
 #include "dfc/window_bounds.h"
+#include "dfc/window_store.h"
 
 
 namespace dfc::rt {
@@ -87,7 +91,13 @@ class EngineStatePart final : public KeyedStatePart {
   EngineStatePart(Engine* e, std::string name, StateKind kind, std::string type)
       : KeyedStatePart(std::move(name), kind, std::move(type)), e_(e) {}
   void Collect(int kg, int kgi, Entries* out) override { e_->CollectKeyGroup(kg, kgi, out); }
-  void RestoreEntry(int, int, std::string_view key, std::string_view value) override { e_->RestoreEntry(key, value); }
+  void RestoreEntry(int kg, int, std::string_view key, std::string_view value) override {
+    if constexpr (requires { e_->RestoreEntry(kg, key, value); }) {
+      e_->RestoreEntry(kg, key, value);
+    } else {
+      e_->RestoreEntry(key, value);
+    }
+  }
 
  private:
   Engine* e_;
@@ -135,7 +145,11 @@ class PaneWindows {
   int64_t watermark() const { return wm_; }
   uint64_t late_dropped() const { return late_; }
   size_t pending_windows() const { return ends_.size(); }
-  // (key, pane) accumulators held.
+  // Keys in memory (with rocksdb: in the write-back cache, at most cache-entries).
+  size_t cached_keys() const { return keys_.size(); }
+  // The RocksDB-held part (rocksdb backend, after Attach), else nullptr.
+  const WindowStore* store() const { return store_.get(); }
+  // (key, pane) accumulators held in memory.
   size_t num_panes() const {
     size_t n = 0;
     for (const auto& [k, panes] : keys_) panes.ForEach([&](int64_t, const Acc&) { ++n; });
@@ -159,12 +173,23 @@ class PaneWindows {
     }
     last_pane_ = ps;
     ++version_;
+    if constexpr (kStorable) {
+      if (store_ && keys_.size() >= store_->cache_capacity()) Spill();
+    }
     Panes& panes = keys_[key];
     add(panes.Get(ps));
     if (opt_.allowed_lateness > 0) {
       for (int64_t ws = last_start; ws > t - size_; ws -= slide_) {
         const int64_t end = ws + size_;
-        if (end - 1 <= wm_ && CleanupTime(end, opt_.allowed_lateness) > wm_) FireKey(key, panes, ws, end, emit);
+        if (end - 1 <= wm_ && CleanupTime(end, opt_.allowed_lateness) > wm_) {
+          if constexpr (kStorable) {
+            if (store_ && AnySpilled(ws, end)) {
+              FireKeyStored(key, panes, ws, end, emit);
+              continue;
+            }
+          }
+          FireKey(key, panes, ws, end, emit);
+        }
       }
     }
     return AddResult::kAdded;
@@ -178,8 +203,13 @@ class PaneWindows {
   // ---- checkpoints (see the top of this file) ----
   // Registers the panes as part `name` of b (b outlives nothing of this engine's: the caller
   // destroys b first or keeps both). Entries: key Serde(key) Serde(pane start), value Serde(acc).
+  // With the rocksdb backend the panes live in its RocksDB behind a cache (dfc/window_store.h):
+  // the in-memory map holds partial accumulators of at most cache-entries keys and is spilled
+  // (merged into the stored accumulators) when full, before a snapshot, and before a window with
+  // spilled panes fires; such a window is read back from RocksDB, key group by key group.
   void Attach(KeyedStateBackend& b, const std::string& name) {
     backend_ = &b;
+    store_ = WindowStore::Open(b, name, opt_.metrics);
     b.RegisterPart(std::make_unique<EngineStatePart<PaneWindows>>(
         this, name, StateKind::kWindowPanes,
         "PANES<" + Serde<Key>::Type() + "," + Serde<Acc>::Type() + "," + std::to_string(size_) + "/" +
@@ -194,7 +224,20 @@ class PaneWindows {
       for (int64_t ws = WindowStart(ps, offset_, slide_); ws > ps - size_; ws -= slide_)
         if (ws + size_ - 1 > wm_) ends_.insert(ws + size_);
   }
-  void CollectKeyGroup(int, int kgi, KeyedStatePart::Entries* out) {
+  void CollectKeyGroup(int kg, int kgi, KeyedStatePart::Entries* out) {
+    if (store_ && !spilled_.empty()) {
+      Spill();
+      for (const int64_t ps : spilled_) {
+        std::string psb;
+        SerializeTo(&psb, ps);
+        store_->ForEachInGroup(ps, kg, [&](std::string_view k, std::string_view v) {
+          std::string key(k);
+          key += psb;
+          out->emplace_back(std::move(key), std::string(v));
+        });
+      }
+      return;
+    }
     for (const auto* e : buckets_.Get(keys_, *backend_, kgi, version_)) {
       e->second.ForEach([&](int64_t ps, const Acc& acc) {
         std::string k, v;
@@ -206,17 +249,23 @@ class PaneWindows {
       });
     }
   }
-  void RestoreEntry(std::string_view key, std::string_view value) {
+  void RestoreEntry(int kg, std::string_view key, std::string_view value) {
     ++version_;
     StateReader r(key);
     Key k{};
     int64_t ps = 0;
     Serde<Key>::Read(r, k);
+    const size_t key_len = key.size() - r.rest().size();
     Serde<int64_t>::Read(r, ps);
     if (!r.done()) StateReader::Corrupt();
+    registered_.insert(ps);
+    if (store_) {  // straight into RocksDB (the backend writes the batch after the key group)
+      store_->Put(WindowStore::Key(ps, kg, key.substr(0, key_len)), value);
+      spilled_.insert(ps);
+      return;
+    }
     StateReader vr(value);
     Serde<Acc>::Read(vr, keys_[k].Get(ps));
-    registered_.insert(ps);
   }
 
   // Advances the watermark (or processing time); fires every window with end - 1 <= wm in
@@ -230,6 +279,12 @@ class PaneWindows {
     while (!ends_.empty() && *ends_.begin() - 1 <= wm) {
       const int64_t end = *ends_.begin();
       ends_.erase(ends_.begin());
+      if constexpr (kStorable) {
+        if (store_ && AnySpilled(end - size_, end)) {
+          FireStored(end - size_, end, emit);
+          continue;
+        }
+      }
       for (const auto& [key, panes] : keys_) FireKey(key, panes, end - size_, end, emit);
     }
     // A pane is dropped once the last window holding it is past its allowed lateness.
@@ -238,7 +293,10 @@ class PaneWindows {
     };
     if (registered_.empty() || !dead(*registered_.begin())) return;
     last_pane_ = INT64_MIN;
-    while (!registered_.empty() && dead(*registered_.begin())) registered_.erase(registered_.begin());
+    while (!registered_.empty() && dead(*registered_.begin())) {
+      if (store_ && spilled_.erase(*registered_.begin())) store_->DropNamespace(*registered_.begin());
+      registered_.erase(registered_.begin());
+    }
     // A key left without panes keeps its entry (and vector) for one more round, so keys active in
     // every window are not freed and re-allocated each time; one idle for a whole round goes.
     keys_.EraseIf([&](std::pair<Key, Panes>& k) {
@@ -320,6 +378,115 @@ class PaneWindows {
     else if (n > 1) emit(key, start, end, scratch_);
   }
 
+  // ---- the rocksdb backend (store_ set): see Attach ----
+  // Accumulators with a Serde (every generated one; Attach needs it) can be held in the store.
+  static constexpr bool kStorable = !requires { typename Serde<Acc>::Adl; } ||
+                                    requires(StateWriter& w, StateReader& r, const Acc& a, Acc& b) {
+                                      dfc_serde_write(w, a);
+                                      dfc_serde_read(r, b);
+                                    };
+  bool AnySpilled(int64_t start, int64_t end) const {
+    auto it = spilled_.lower_bound(start);
+    return it != spilled_.end() && *it < end;
+  }
+  int KeyGroupOf(const Key& key) const { return KeyGroupFor(KeyGroupHash(key), backend_->max_parallelism()); }
+  static void ReadAcc(std::string_view bytes, Acc* acc) {
+    *acc = Acc();
+    StateReader r(bytes);
+    Serde<Acc>::Read(r, *acc);
+  }
+  // Moves every cached (key, pane) accumulator into the store, merged after the stored one (the
+  // cached part holds the later records), and empties the cache.
+  void Spill() {
+    if (keys_.empty()) return;
+    std::string kb, v;
+    std::vector<int64_t> fresh;  // panes spilled for the first time: nothing stored to merge
+    for (auto& e : keys_) {
+      if (e.second.empty()) continue;
+      kb.clear();
+      SerializeTo(&kb, e.first);
+      const int kg = KeyGroupOf(e.first);
+      e.second.ForEach([&](int64_t ps, const Acc& acc) {
+        const std::string sk = WindowStore::Key(ps, kg, kb);
+        v.clear();
+        if (spilled_.count(ps) && store_->Get(sk, &v)) {
+          ReadAcc(v, &scratch_);
+          scratch_.Merge(acc);
+          v.clear();
+          SerializeTo(&v, scratch_);
+        } else {
+          SerializeTo(&v, acc);
+          if (!spilled_.count(ps) && std::find(fresh.begin(), fresh.end(), ps) == fresh.end()) fresh.push_back(ps);
+        }
+        store_->Put(sk, v);
+      });
+    }
+    store_->Write();
+    spilled_.insert(fresh.begin(), fresh.end());
+    keys_.clear();
+    ++version_;
+  }
+  // Fires window [start, end) for every key from the store (after a spill), key group by key
+  // group, keys in byte order within one; a key's panes are merged in ascending pane order.
+  template <class EmitFn>
+  void FireStored(int64_t start, int64_t end, EmitFn& emit) {
+    Spill();
+    std::vector<std::pair<std::string, std::string>> es;
+    const KeyGroupRange r = backend_->range();
+    int panes = 0;
+    for (auto it = spilled_.lower_bound(start); it != spilled_.end() && *it < end; ++it) ++panes;
+    Acc a{};
+    for (int kg = r.start; kg <= r.end; ++kg) {
+      es.clear();
+      for (auto it = spilled_.lower_bound(start); it != spilled_.end() && *it < end; ++it)
+        store_->ForEachInGroup(*it, kg, [&](std::string_view k, std::string_view v) { es.emplace_back(k, v); });
+      if (es.empty()) continue;
+      if (panes > 1)
+        std::stable_sort(es.begin(), es.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+      for (size_t i = 0; i < es.size();) {
+        size_t j = i + 1;
+        while (j < es.size() && es[j].first == es[i].first) ++j;
+        Key k{};
+        StateReader kr(es[i].first);
+        Serde<Key>::Read(kr, k);
+        ReadAcc(es[i].second, &scratch_);
+        for (size_t x = i + 1; x < j; ++x) {
+          ReadAcc(es[x].second, &a);
+          scratch_.Merge(a);
+        }
+        emit(k, start, end, scratch_);
+        i = j;
+      }
+    }
+  }
+  // One key's late firing of [start, end): its stored panes merged with its cached ones.
+  template <class EmitFn>
+  void FireKeyStored(const Key& key, const Panes& panes, int64_t start, int64_t end, EmitFn& emit) {
+    std::string kb, v;
+    SerializeTo(&kb, key);
+    const int kg = KeyGroupOf(key);
+    int n = 0;
+    Acc a{};
+    auto fold = [&](const Acc& x) {
+      if (n++ == 0) {
+        result_ = x;
+      } else {
+        result_.Merge(x);
+      }
+    };
+    for (int64_t ps = start; ps < end; ps += pane_) {
+      v.clear();
+      if (spilled_.count(ps) && store_->Get(WindowStore::Key(ps, kg, kb), &v)) {
+        ReadAcc(v, &a);
+        fold(a);
+      }
+      panes.ForEach([&](int64_t p, const Acc& x) {
+        if (p == ps) fold(x);
+      });
+    }
+    if (n > 0) emit(key, start, end, result_);
+  }
+
   const int64_t size_, slide_, offset_, pane_;
   const WindowOptions opt_;
   int64_t wm_ = INT64_MIN;
@@ -329,7 +496,10 @@ class PaneWindows {
   int64_t last_pane_ = INT64_MIN;               // the pane of the previous record (registered)
   std::set<int64_t> ends_;                      // ends of windows still to fire
   Acc scratch_;                                 // merge buffer for Fire
+  Acc result_;                                  // FireKeyStored's result
   KeyedStateBackend* backend_ = nullptr;        // Attach()
+  std::unique_ptr<WindowStore> store_;          // rocksdb: the panes' store (Attach), else null
+  std::set<int64_t> spilled_;                   // rocksdb: panes with entries in store_
   uint64_t version_ = 0;                        // bumped by every change (snapshot bucketing)
   KeyGroupBuckets<DenseMap<Key, Panes, Hash>> buckets_;
 };
