@@ -88,6 +88,12 @@ class RocksDbStore final : public StateStore {
     if (!s.ok()) Fail("write batch failed", s);
   }
 
+  void DeleteRange(int column, std::string_view begin, std::string_view end) override {
+    rocksdb::Status s = batch_.DeleteRange(columns_[column], rocksdb::Slice(begin.data(), begin.size()),
+                                           rocksdb::Slice(end.data(), end.size()));
+    if (!s.ok()) Fail("write batch failed", s);
+  }
+
   void Write() override {
     if (batch_.Count() == 0) return;
     rocksdb::Status s = db_->Write(write_options_, &batch_);

@@ -85,14 +85,38 @@ void WindowStore::ScanGroup(int64_t ns, int kg, ScanFn fn, void* arg) {
       &a);
 }
 
-void WindowStore::DropNamespace(int64_t ns) {
+void WindowStore::ScanNamespace(int64_t ns, ScanFn fn, void* arg) {
   std::string prefix;
   StateWriter w(&prefix);
   Serde<int64_t>::Write(w, ns);
-  std::vector<std::string> keys;
-  st_->ScanAll(col_, prefix, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
-  for (const auto& k : keys) st_->Delete(col_, k);
-  writes_ += keys.size();
+  struct A {
+    ScanFn fn;
+    void* arg;
+    uint64_t* n;
+  } a{fn, arg, &reads_};
+  st_->Scan(
+      col_, prefix,
+      [](void* p, std::string_view k, std::string_view v) {
+        auto* x = static_cast<A*>(p);
+        ++*x->n;
+        x->fn(x->arg, k.substr(8), v);
+      },
+      &a);
+}
+
+void WindowStore::DropNamespace(int64_t ns) {
+  std::string begin, end;
+  StateWriter bw(&begin), ew(&end);
+  Serde<int64_t>::Write(bw, ns);
+  if (ns == INT64_MAX) {  // no next namespace to end the range: entry by entry
+    std::vector<std::string> keys;
+    st_->ScanAll(col_, begin, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+    for (const auto& k : keys) st_->Delete(col_, k);
+  } else {
+    Serde<int64_t>::Write(ew, ns + 1);
+    st_->DeleteRange(col_, begin, end);  // one range tombstone, not one per entry
+  }
+  ++writes_;
   Write();
 }
 

@@ -57,6 +57,7 @@ struct WindowJoinAcc {
 
 template <class L, class R>
 struct Serde<WindowJoinAcc<L, R>> {
+  static constexpr bool kAvailable = kSerdeAvailable<L> && kSerdeAvailable<R>;
   static void Write(StateWriter& w, const WindowJoinAcc<L, R>& a) {
     Serde<std::vector<L>>::Write(w, a.left);
     Serde<std::vector<R>>::Write(w, a.right);

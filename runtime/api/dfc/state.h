@@ -318,6 +318,8 @@ class StateStore {
   // Batched until Write().
   virtual void Put(int column, std::string_view key, std::string_view value) = 0;
   virtual void Delete(int column, std::string_view key) = 0;
+  // Batched until Write(): deletes every key in [begin, end).
+  virtual void DeleteRange(int column, std::string_view begin, std::string_view end) = 0;
   virtual void Write() = 0;
   // Every key starting with `prefix`, in byte order (sees every Write() before it).
   using ScanFn = void (*)(void* arg, std::string_view key, std::string_view value);

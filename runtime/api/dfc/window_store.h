@@ -56,7 +56,15 @@ class WindowStore {
     ScanGroup(ns, kg, [](void* a, std::string_view k, std::string_view v) { (*static_cast<F*>(a))(k, v); },
               const_cast<void*>(static_cast<const void*>(&f)));
   }
-  // Deletes every entry of namespace ns (every key group) and writes.
+  // fn(arg, key group (2 bytes) + Serde(key) bytes, value) for every entry of namespace ns, in
+  // key group then key byte order.
+  void ScanNamespace(int64_t ns, ScanFn fn, void* arg);
+  template <class F>
+  void ForEachInNamespace(int64_t ns, F&& f) {
+    ScanNamespace(ns, [](void* a, std::string_view k, std::string_view v) { (*static_cast<F*>(a))(k, v); },
+                  const_cast<void*>(static_cast<const void*>(&f)));
+  }
+  // Deletes every entry of namespace ns (every key group; a range deletion) and writes.
   void DropNamespace(int64_t ns);
 
   // Keys the engine may cache before it spills (state.backend.rocksdb.cache-entries).
