@@ -5,6 +5,7 @@
 #   bench/nexmark.sh [--events N] [--replay-events M] [--passes R] [--queries q0,q1,...]
 #                    [--latency-rate EV_PER_S] [--checkpoint-intervals 10s,1s] [--state-backend B]
 #                    [--backend-queries q4,q5,q18] [--no-build-time] [--timeout S]
+#                    [-D key=value ...]
 #
 # Needs `ninja -C build dfc nexmark_handwritten` and GNU time (/usr/bin/time). The hand-written
 # program is compiled with the flags dfc compiles jobs with (cmake/DfcJobFlags.cmake, -O2; the
@@ -28,6 +29,8 @@
 #   "slow"            the run did not finish within --timeout seconds (default 90), so one
 #                     pathological query cannot hold the whole table back; "-": no hand-written
 #                     program for the query.
+# -D key=value (repeatable) is passed to every dfc job run, e.g. -D pipeline.synchronous-exchange=false
+# to measure with every exchange on its own thread (docs/BENCHMARKS.md).
 # Then the p50/p99 event-to-sink latency of a q1 pipeline with a shuffle at a fixed event rate
 # (bench/jobs/nexmark_latency.json, parallelism 2).
 # Checkpoint and state-backend columns (gen ev/s/core, like `gen dfc`, which runs on the default
@@ -64,6 +67,8 @@ ap.add_argument("--backend-scale", type=float, default=0.1,
 ap.add_argument("--build-dir", default=os.path.join(root, "build"))
 ap.add_argument("--timeout", type=float, default=90, help="seconds per run; a slower run shows as 'slow'")
 ap.add_argument("--no-build-time", action="store_true", help="skip the cold-build measurement")
+ap.add_argument("-D", dest="defines", action="append", default=[], metavar="KEY=VALUE",
+                help="passed to every dfc job run (repeatable)")
 a = ap.parse_args(sys.argv[2:])
 
 dfc = os.path.join(a.build_dir, "compiler/driver/dfc")
@@ -140,7 +145,8 @@ hdr = (f"{'query':<6} {'events':>7} {'gen dfc':>9} {'gen hand':>9} {'ratio':>6} 
        f" {'RSS MiB':>8} {'build wall':>10} {'build cpu':>9}" + "".join(f" {c:>13}" for c in extra_cols))
 print(f"Nexmark, events/s per core (M = million), parallelism 1; gen: {a.events:,} events; "
       f"replay: {a.replay_events:,} events x {a.passes} passes (scaled down for {', '.join(sorted(SLOW))}); {time.strftime('%Y-%m-%d %H:%M')}, "
-      f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; jobs and hand-written: {job_flags}")
+      f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; jobs and hand-written: {job_flags}"
+      + (f"; dfc runs with -D {' -D '.join(a.defines)}" if a.defines else ""))
 print(hdr); print("-" * len(hdr))
 t_start = time.time()
 for q in queries:
@@ -166,6 +172,7 @@ for q in queries:
     exe = f"{tmp}/{q}"
     def dfc_run(events, replay=None, extra=(), may_fail=False):
         cmd = [exe, "-p", "1"]
+        for d in a.defines: cmd += ["-D", d]
         for s in sources:
             cmd += ["-D", f"{s}.events={events}"]
             if replay is not None: cmd += ["-D", f"{s}.replay={replay}"]

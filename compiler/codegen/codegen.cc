@@ -87,6 +87,13 @@ std::string CodegenContext::Next(const std::string& value, const std::string& ts
   return s;
 }
 
+std::string CodegenContext::NextMove(const std::string& value, const std::string& ts) const {
+  if (!next_prefix_.empty() || writers_.empty()) return Next(value, ts);
+  std::string s;
+  for (size_t i = 0; i + 1 < writers_.size(); ++i) s += writers_[i] + ".Emit(" + value + ", " + ts + "); ";
+  return s + writers_.back() + ".Emit(std::move(" + value + "), " + ts + "); ";
+}
+
 std::string CodegenContext::SideNext(const std::string& value, const std::string& ts) const {
   std::string s;
   for (const auto& w : side_writers_) s += w + ".Emit(" + value + ", " + ts + "); ";
@@ -368,7 +375,11 @@ class Generator {
         out_ << "    Publish();\n  }\n";
       }
       out_ << "  void OnTick(int64_t now_ns) override {\n";
+      const int tick_start = out_.line();
       ForEachOp(cc, [&](OpEmitter& e) { e.OnTick(cc_); });
+      // Works by the clock at every tick (processing-time windows): keeps its own thread
+      // (VertexSpec::timer_driven). Processing-time timers alone do not need it.
+      if (out_.line() != tick_start) timer_driven_.insert(c);
       for (size_t i = 0; i < cc.out_edges.size(); ++i) out_ << "    out" << i << "_.MaybeFlushOnTimeout(now_ns);\n";
       out_ << "  }\n";
     }
@@ -932,7 +943,9 @@ class Generator {
       const Node& head = g_.nodes[ch.nodes.front()];
       const int max_src = head.op == "source" && head.StrParam("connector") == "values" ? 1 : 0;
       out_ << "    {" << Lit(name) << ", " << ch.parallelism << ", " << max_src << ", dfc_ops_" << c << ", "
-           << ch.nodes.size() << ", &dfc_create_" << c << "},\n";
+           << ch.nodes.size() << ", &dfc_create_" << c;
+      if (timer_driven_.count(static_cast<int>(c))) out_ << ", true";  // JobTableVertex::timer_driven
+      out_ << "},\n";
     }
     if (!g_.chains.empty()) out_ << "};\n";
     int num_edges = 0;
@@ -990,6 +1003,7 @@ class Generator {
   std::set<std::string> user_row_types_;
   std::vector<int> part_;  // chain -> translation unit (0 or 1); empty: one unit (PlanParts)
   CodeBuffer out_;
+  std::set<int> timer_driven_;  // chains whose OnTick or processing-time timers do work
   CodegenContext cc_;
 };
 

@@ -78,6 +78,8 @@ class CodegenContext {
   // Statement passing `value` (an lvalue of out_type()) to the rest of the chain, with timestamp
   // expression `ts` (default: the variable `ts`).
   std::string Next(const std::string& value, const std::string& ts = "ts") const;
+  // The same for a `value` the op no longer needs: the last writer takes it by move.
+  std::string NextMove(const std::string& value, const std::string& ts = "ts") const;
   // Statement passing `value` (an lvalue of in_type()) to the op's late-data stream (the edges
   // to its late_output node); empty when it has none.
   std::string SideNext(const std::string& value, const std::string& ts = "ts") const;

@@ -76,7 +76,7 @@ class FlatMap final : public UdfBase {
     c.out() << "      " << coll << ".clear();\n"
             << "      fn" << c.ks() << "_(v, " << coll << ");\n"
             << "      " << c.CountOut(coll + ".rows().size()") << "\n"
-            << "      for (auto& o : " << coll << ".rows()) { " << c.Next("o") << " }\n";
+            << "      for (auto& o : " << coll << ".rows()) { " << c.NextMove("o") << " }\n";  // cleared before reuse
   }
 };
 

@@ -49,6 +49,8 @@ class AsyncSnapshots {
 };
 
 void TaskContext::HandleControl() {
+  // Consumers served on this thread (runtime chaining): their checkpoint notifications.
+  if (serve_inline_) serve_inline_();
   // Acquire pairs with the coordinator's release store of the flag, made after the ids.
   if (!control_pending_.exchange(false, std::memory_order_acq_rel)) return;
   const int64_t trigger = trigger_id_.load(std::memory_order_acquire);

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "runtime/src/inline_task.h"
 
 namespace dfc::rt {
 namespace {
@@ -37,6 +40,10 @@ int InputGate::AddChannel(int input) {
 
 bool InputGate::Push(int channel, std::unique_ptr<BufferBase> buffer,
                      std::atomic<int64_t>* backpressured_ns) {
+  if (synchronous_) {
+    if (inline_ == nullptr) throw std::logic_error("internal error: synchronous channel without its consumer");
+    return inline_->Deliver(std::move(buffer));
+  }
   std::unique_lock<std::mutex> lock(mu_);
   return PushLocked(lock, *channels_[channel], std::move(buffer), backpressured_ns);
 }
@@ -79,6 +86,7 @@ bool InputGate::PushLocked(std::unique_lock<std::mutex>& lock, Channel& ch,
 }
 
 bool InputGate::EnsureEndOfInput(int channel) {
+  if (synchronous_) return inline_ == nullptr || inline_->EnsureEndOfInput();
   std::unique_lock<std::mutex> lock(mu_);
   Channel& ch = *channels_[channel];
   if (ch.end_of_input) return true;
@@ -88,6 +96,7 @@ bool InputGate::EnsureEndOfInput(int channel) {
 }
 
 std::unique_ptr<BufferBase> InputGate::TakeRecycled(int channel) {
+  if (synchronous_) return inline_ == nullptr ? nullptr : inline_->TakeSpare();
   std::lock_guard<std::mutex> lock(mu_);
   auto& pool = channels_[channel]->pool;
   if (pool.empty()) return nullptr;
@@ -178,12 +187,34 @@ void InputGate::Wait(int64_t deadline_ns) {
 }
 
 void InputGate::PostMail(std::function<void()> mail) {
-  std::lock_guard<std::mutex> lock(mu_);
-  mails_.push_back(std::move(mail));
-  if (consumer_waiting_) {
-    consumer_waiting_ = false;
-    consumer_cv_.notify_one();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    mails_.push_back(std::move(mail));
+    if (consumer_waiting_) {
+      consumer_waiting_ = false;
+      consumer_cv_.notify_one();
+    }
   }
+  if (synchronous_ && wake_) wake_();
+}
+
+void InputGate::ServeSynchronously(std::function<void()> wake) {
+  std::lock_guard<std::mutex> lock(mu_);
+  synchronous_ = true;
+  wake_ = std::move(wake);
+}
+
+void InputGate::RunMails() {
+  std::vector<std::function<void()>> mails;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    mails.swap(mails_);
+  }
+  for (auto& m : mails) m();
+}
+
+void InputGate::InlineIdle() {
+  if (synchronous_ && inline_ != nullptr) inline_->Idle();
 }
 
 void InputGate::Cancel() {
@@ -202,6 +233,10 @@ bool PushToChannel(const ChannelRef& ch, std::unique_ptr<BufferBase> buffer,
                    std::atomic<int64_t>* backpressured_ns) {
   return ch.gate->Push(ch.channel, std::move(buffer), backpressured_ns);
 }
+
+bool IsSynchronous(const ChannelRef& ch) { return ch.gate->synchronous(); }
+
+void ChannelIdle(const ChannelRef& ch) { ch.gate->InlineIdle(); }
 
 std::unique_ptr<BufferBase> TakeRecycled(const ChannelRef& ch) {
   return ch.gate->TakeRecycled(ch.channel);

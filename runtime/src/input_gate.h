@@ -30,6 +30,8 @@
 
 namespace dfc::rt {
 
+class InlineTask;
+
 class InputGate {
  public:
   // `capacity`: elements per channel before Push blocks (the test harness uses an unbounded one).
@@ -44,6 +46,19 @@ class InputGate {
   int AddChannel(int input);
   int num_channels() const { return static_cast<int>(channels_.size()); }
   int channel_input(int channel) const { return channels_[channel]->input; }
+
+  // ---- runtime chaining (runtime/src/inline_task.h) ----
+  // Wiring, before any thread runs: the gate's one channel is served on its producer's thread.
+  // Push, TakeRecycled and EnsureEndOfInput then go to the attached InlineTask (the producer's
+  // thread); PostMail queues the mail and calls `wake` (which makes that thread run RunMails).
+  void ServeSynchronously(std::function<void()> wake);
+  bool synchronous() const { return synchronous_; }
+  // On the producer's thread, before the first push (nullptr: detach).
+  void AttachInline(InlineTask* task) { inline_ = task; }
+  // On the producer's thread: runs the mails posted so far.
+  void RunMails();
+  // The producer flushed: the attached consumer runs its OnIdle.
+  void InlineIdle();
 
   // ---- producers ----
   // Appends `buffer` to `channel`, blocking while the channel is full. Returns false (and drops
@@ -111,6 +126,9 @@ class InputGate {
   int num_blocked_ = 0;
   int next_channel_ = 0;  // round-robin cursor
   std::atomic<bool> cancelled_{false};
+  bool synchronous_ = false;     // set while wiring, read-only afterwards
+  std::function<void()> wake_;   // synchronous gates: set while wiring
+  InlineTask* inline_ = nullptr; // synchronous gates: the producer's thread only
 };
 
 }  // namespace dfc::rt

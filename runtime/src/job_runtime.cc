@@ -13,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "runtime/src/inline_task.h"
+
 namespace dfc::rt {
 namespace {
 
@@ -290,19 +292,28 @@ std::string JobRuntime::BuildGraph(int* exit_code) {
     Vertex& down = *vertices_[e.to_vertex];
     for (auto& s : up.subtasks) s->ctx.outputs_.emplace_back();
     const bool pointwise = e.mode == PartitionMode::kForward && up.parallelism == down.parallelism;
+    const int edge = static_cast<int>(up.subtasks.front()->ctx.outputs_.size()) - 1;
+    auto feed = [&](Subtask& d, int i) {
+      d.feeder_vertex = e.from_vertex;
+      d.feeder_subtask = i;
+      d.feeder_edge = edge;
+    };
     for (int i = 0; i < up.parallelism; ++i) {
       auto& out = up.subtasks[i]->ctx.outputs_.back();
       if (pointwise) {
         InputGate* g = down.subtasks[i]->gate.get();
         out.push_back(ChannelRef{g, g->AddChannel(e.to_input)});
+        feed(*down.subtasks[i], i);
       } else {
         for (int j = 0; j < down.parallelism; ++j) {
           InputGate* g = down.subtasks[j]->gate.get();
           out.push_back(ChannelRef{g, g->AddChannel(e.to_input)});
+          feed(*down.subtasks[j], i);
         }
       }
     }
   }
+  if (std::string err = PlanInlineSubtasks(); !err.empty()) return err;
   if (cancelled()) {
     for (auto& v : vertices_)
       for (auto& s : v->subtasks)
@@ -339,6 +350,34 @@ void JobRuntime::Fail(const std::string& message) {
   Cancel(0);
 }
 
+std::string JobRuntime::PlanInlineSubtasks() {
+  const std::string on = config_->Get("pipeline.synchronous-exchange", "true");
+  if (on != "true" && on != "false") {
+    return "pipeline.synchronous-exchange must be true or false, got '" + on + "'";
+  }
+  if (on == "false") return "";
+  // Vertices are in topological order, so a producer's root is known before its consumers.
+  for (size_t vi = 0; vi < vertices_.size(); ++vi) {
+    if (spec_.vertices[vi].timer_driven) continue;
+    for (auto& s : vertices_[vi]->subtasks) {
+      if (!s->gate || s->gate->num_channels() != 1 || s->feeder_vertex < 0) continue;
+      Subtask& feeder = *vertices_[s->feeder_vertex]->subtasks[s->feeder_subtask];
+      if (feeder.ctx.outputs_[s->feeder_edge].size() != 1) continue;  // 1 -> n: stays threaded
+      Subtask* root = feeder.inline_root != nullptr ? feeder.inline_root : &feeder;
+      s->inline_root = root;
+      root->inline_members.emplace_back(static_cast<int>(vi), s->ctx.subtask_);
+      // Mails for the consumer (checkpoint notifications) wake the root's thread, which serves
+      // them in HandleControl (sources poll the flag; operator tasks get a mail).
+      TaskContext* r = &root->ctx;
+      s->gate->ServeSynchronously([r] {
+        r->control_pending_.store(true, std::memory_order_release);
+        if (r->input_gate_ != nullptr) r->input_gate_->PostMail([r] { r->HandleControl(); });
+      });
+    }
+  }
+  return "";
+}
+
 std::string JobRuntime::SubtaskLabel(int vertex, int subtask) const {
   return "(subtask " + std::to_string(subtask + 1) + "/" +
          std::to_string(vertices_[vertex]->parallelism) + ")";
@@ -346,45 +385,90 @@ std::string JobRuntime::SubtaskLabel(int vertex, int subtask) const {
 
 void JobRuntime::RunSubtask(int vi, int si) {
   Subtask& s = *vertices_[vi]->subtasks[si];
-  const VertexSpec& vs = spec_.vertices[vi];
   std::unique_ptr<Task> task;
-  auto chain = [&] { return "chain '" + std::string(vs.name) + "' " + SubtaskLabel(vi, si); };
-  try {
-    task = vs.create();
-    s.ctx.task_ = task.get();
-    task->Open(s.ctx);
-    if (s.ctx.checkpointing_) {
-      if (const char* op = task->UncheckpointedOperator()) {
+  // Consumers served on this thread (runtime chaining, runtime/src/inline_task.h), in
+  // topological order, with their tasks.
+  std::vector<std::unique_ptr<Task>> member_tasks;
+  std::vector<std::unique_ptr<InlineTask>> inlines;
+  int cur_v = vi, cur_s = si;  // whose code runs (for failure messages outside a chain's run)
+  auto chain_of = [&](int v, int i) {
+    return "chain '" + std::string(spec_.vertices[v].name) + "' " + SubtaskLabel(v, i);
+  };
+  auto chain = [&] { return chain_of(cur_v, cur_s); };
+  // Open -> restore, on this thread.
+  auto start = [&](int v, int i) -> std::unique_ptr<Task> {
+    cur_v = v;
+    cur_s = i;
+    Subtask& x = *vertices_[v]->subtasks[i];
+    std::unique_ptr<Task> t = spec_.vertices[v].create();
+    x.ctx.task_ = t.get();
+    t->Open(x.ctx);
+    if (x.ctx.checkpointing_) {
+      if (const char* op = t->UncheckpointedOperator()) {
         throw std::runtime_error("operator '" + std::string(op) +
                                  "' keeps state that checkpoints do not cover yet; run the job "
                                  "without checkpointing (execution.checkpointing.interval)");
       }
     }
-    s.ctx.RestoreKeyedState();
-    task->InitializeState(s.ctx.restored_);
-    task->Run();
-    if (s.ctx.coordinator_ != nullptr) s.ctx.coordinator_->SubtaskFinished();
-    if (!cancelled()) {
-      task->Close();
-      // Safety net of the end-of-input rule (dfc/task.h).
-      for (const auto& edge : s.ctx.outputs_)
-        for (const ChannelRef& ch : edge)
-          if (!ch.gate->EnsureEndOfInput(ch.channel)) throw Cancelled{};
+    x.ctx.RestoreKeyedState();
+    t->InitializeState(x.ctx.restored_);
+    return t;
+  };
+  // After Run(): Close and the safety net of the end-of-input rule (dfc/task.h).
+  auto finish = [this](Subtask& x, Task& t) {
+    if (x.ctx.coordinator_ != nullptr) x.ctx.coordinator_->SubtaskFinished();
+    if (cancelled()) return;
+    t.Close();
+    for (const auto& edge : x.ctx.outputs_)
+      for (const ChannelRef& ch : edge)
+        if (!ch.gate->EnsureEndOfInput(ch.channel)) throw Cancelled{};
+  };
+  try {
+    // The consumers first: their gates must be served before this task pushes anything.
+    for (const auto& [mv, ms] : s.inline_members) {
+      member_tasks.push_back(start(mv, ms));
+      Subtask& m = *vertices_[mv]->subtasks[ms];
+      Task* t = member_tasks.back().get();
+      auto* op = dynamic_cast<OperatorTask*>(t);
+      if (op == nullptr) throw std::logic_error("internal error: a consumer chain is not an OperatorTask");
+      inlines.push_back(std::make_unique<InlineTask>(op, &m.ctx, m.gate.get(), chain(), SubtaskLabel(mv, ms),
+                                                     [&finish, &m, t] { finish(m, *t); },
+                                                     &m.inline_deadline_ms, &m.inline_wake_pending));
     }
+    if (!inlines.empty()) {
+      s.ctx.serve_inline_ = [&inlines] {
+        for (auto& x : inlines) x->ServeMails();
+      };
+    }
+    task = start(vi, si);
+    task->Run();
+    finish(s, *task);
   } catch (const Cancelled&) {
     // Unwinding because the job is being cancelled; the cause is reported elsewhere.
+  } catch (const InlineFailure& e) {
+    Fail(e.what());  // a consumer's, attributed where it happened
   } catch (const OperatorError& e) {
-    Fail("operator '" + e.op_id() + "' " + SubtaskLabel(vi, si) + ": " + e.what());
+    Fail("operator '" + e.op_id() + "' " + SubtaskLabel(cur_v, cur_s) + ": " + e.what());
   } catch (const std::exception& e) {
     Fail(chain() + ": " + e.what());
   } catch (...) {
     Fail(chain() + ": unknown exception");
   }
-  // Destroyed on its own thread, also after a failure, so connectors close their files here.
+  s.ctx.serve_inline_ = nullptr;
+  inlines.clear();
+  // Destroyed on their thread, also after a failure, so connectors close their files here.
   try {
     task.reset();
   } catch (...) {
-    Fail(chain() + ": exception while destroying the task");
+    Fail(chain_of(vi, si) + ": exception while destroying the task");
+  }
+  for (size_t k = member_tasks.size(); k-- > 0;) {
+    try {
+      member_tasks[k].reset();
+    } catch (...) {
+      Fail(chain_of(s.inline_members[k].first, s.inline_members[k].second) +
+           ": exception while destroying the task");
+    }
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (--running_ == 0) done_cv_.notify_all();
@@ -420,6 +504,20 @@ void JobRuntime::SampleQueues() {
       const int64_t q = s->metrics.queued_buffers.load(std::memory_order_relaxed);
       int64_t peak = peak_queued_.load(std::memory_order_relaxed);
       while (q > peak && !peak_queued_.compare_exchange_weak(peak, q)) {
+      }
+    }
+}
+
+void JobRuntime::WakeDueInlineTimers() {
+  int64_t now_ms = -1;
+  for (auto& v : vertices_)
+    for (auto& s : v->subtasks) {
+      if (s->inline_root == nullptr) continue;
+      const int64_t d = s->inline_deadline_ms.load(std::memory_order_relaxed);
+      if (d == kMaxWatermark) continue;
+      if (now_ms < 0) now_ms = clock_->NowMillis();
+      if (now_ms >= d && !s->inline_wake_pending.exchange(true, std::memory_order_relaxed)) {
+        s->gate->PostMail([] {});  // served with the timers (InlineTask::ServeMails)
       }
     }
 }
@@ -535,6 +633,17 @@ int JobRuntime::Run() {
       err_ << "dfc: job '" << spec_.name << "': " << error << "\n";
       return code;
     }
+  }
+  if (options_.verbose) {
+    // Runtime chaining (pipeline.synchronous-exchange): which consumers run on which thread.
+    for (size_t vi = 0; vi < vertices_.size(); ++vi)
+      for (auto& x : vertices_[vi]->subtasks)
+        if (x->inline_root != nullptr) {
+          const TaskContext& r = x->inline_root->ctx;
+          err_ << "dfc: chain '" << spec_.vertices[vi].name << "' " << SubtaskLabel(static_cast<int>(vi), x->ctx.subtask_)
+               << " runs on the thread of chain '" << spec_.vertices[r.vertex_].name << "' "
+               << SubtaskLabel(r.vertex_, r.subtask_) << " (pipeline.synchronous-exchange)\n";
+        }
   }
   const int64_t start = clock_->NowNanos();
   last_report_ns_ = start;
@@ -686,15 +795,16 @@ int JobRuntime::RunAttempt() {
     std::lock_guard<std::mutex> lock(mu_);
     int sources = 0;
     for (auto& v : vertices_) {
-      running_ += v->parallelism;
+      for (auto& s : v->subtasks) running_ += s->inline_root == nullptr ? 1 : 0;
       if (!v->has_inputs) sources += v->parallelism;
     }
     sources_running_.store(sources);
   }
   for (size_t vi = 0; vi < vertices_.size(); ++vi)
     for (int si = 0; si < vertices_[vi]->parallelism; ++si)
-      vertices_[vi]->subtasks[si]->thread =
-          std::thread([this, vi, si] { RunSubtask(static_cast<int>(vi), si); });
+      if (vertices_[vi]->subtasks[si]->inline_root == nullptr)
+        vertices_[vi]->subtasks[si]->thread =
+            std::thread([this, vi, si] { RunSubtask(static_cast<int>(vi), si); });
 
   // JobMaster: wait for the subtasks, reporting every metrics interval.
   const bool reporting = options_.metrics_interval_s > 0;
@@ -710,6 +820,7 @@ int JobRuntime::RunAttempt() {
       done_cv_.wait_until(lock, wake);
       lock.unlock();
       SampleQueues();
+      WakeDueInlineTimers();
       if (reporting && std::chrono::steady_clock::now() >= next_report) {
         err_ << "dfc: job '" << spec_.name << "' metrics:\n" << MetricsTable(false);
         err_.flush();

@@ -140,6 +140,17 @@ class JobRuntime {
     std::unique_ptr<OperatorMetrics[]> op_metrics;
     std::unique_ptr<InputGate> gate;
     std::thread thread;
+    // Runtime chaining (runtime/src/inline_task.h): the producer subtask feeding this one's only
+    // channel, and that producer's output edge (to check it has only this channel).
+    int feeder_vertex = -1, feeder_subtask = -1, feeder_edge = -1;
+    // This subtask runs on `inline_root`'s thread; a root lists the subtasks it serves
+    // (vertex, subtask) in topological order.
+    Subtask* inline_root = nullptr;
+    std::vector<std::pair<int, int>> inline_members;
+    // A served consumer's earliest processing-time timer (epoch ms, kMaxWatermark: none), and
+    // whether the JobMaster has posted it a wake-up mail not yet served.
+    std::atomic<int64_t> inline_deadline_ms{kMaxWatermark};
+    std::atomic<bool> inline_wake_pending{false};
     // Metric values at the previous report (for per-interval rates); master thread only.
     int64_t last_busy = 0, last_idle = 0, last_bp = 0;
   };
@@ -157,7 +168,11 @@ class JobRuntime {
   void RunSubtask(int vertex, int subtask);
   void Fail(const std::string& message);
   std::string SubtaskLabel(int vertex, int subtask) const;
+  // Decides which subtasks run on their producer's thread (pipeline.synchronous-exchange).
+  std::string PlanInlineSubtasks();
   void SampleQueues();
+  // Posts a wake-up mail to each served consumer whose processing-time timer is due.
+  void WakeDueInlineTimers();
 
   const JobSpec& spec_;
   RunOptions options_;

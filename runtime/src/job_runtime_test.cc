@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <set>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -35,6 +36,11 @@ struct Shared {
   std::atomic<int64_t> max_queued{0};
   std::atomic<int64_t> source_backpressured_ns{0};
   std::atomic<int> created{0}, destroyed{0};
+  std::map<std::string, std::set<std::thread::id>> threads;  // task -> the threads it ran on
+  void Ran(const char* task) {
+    std::lock_guard<std::mutex> lock(mu);
+    threads[task].insert(std::this_thread::get_id());
+  }
 };
 
 struct SourceOptions {
@@ -54,6 +60,7 @@ class TestSource final : public SourceTask {
     o_.count = ctx.ParamInt("src", "count", o_.count);
   }
   void Run() override {
+    s_->Ran("src");
     for (int64_t i = 0; o_.count < 0 || i < o_.count; ++i) {
       if ((i & 255) == 0 && ShouldStop()) return;
       out_.Emit(Event{i % o_.keys, i, ctx_->subtask()}, i);
@@ -83,6 +90,7 @@ class TestMap final : public OperatorTask {
   }
   void ProcessBuffer(int, BufferBase& b) override {
     auto& recs = static_cast<Buffer<Event>&>(b).records;
+    s_->Ran("map");
     for (auto& r : recs) {
       if (r.value.seq == throw_at_) throw std::runtime_error("kaput");
       out_.Emit(r.value, r.ts);
@@ -121,6 +129,7 @@ class TestSink final : public OperatorTask {
   ~TestSink() override { ++s_->destroyed; }
   void ProcessBuffer(int, BufferBase& b) override {
     auto& recs = static_cast<Buffer<Event>&>(b).records;
+    s_->Ran("snk");
     TestMap::UpdateMax(s_->max_queued, ctx_->metrics()->queued_buffers.load());
     while (o_.block_until_cancelled && !ctx_->cancelled()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -192,7 +201,9 @@ TEST(JobRuntimeTest, BackpressureThroughThreeStagesStaysBounded) {
   sk.sleep_us_per_buffer = 1000;  // the sink is the bottleneck
   JobSpec spec = MakeJob(&s, 1, so, /*with_map=*/true, sk);
   std::ostringstream err;
-  JobRuntime rt(spec, WithParallelism(1), err);
+  RunOptions o = WithParallelism(1);
+  o.config.push_back({"pipeline.synchronous-exchange", "false"});  // three threads
+  JobRuntime rt(spec, o, err);
   ASSERT_EQ(rt.Run(), 0) << err.str();
   EXPECT_NE(err.str().find("finished in"), std::string::npos);
   EXPECT_NE(err.str().find("50000 records in, 50000 records out"), std::string::npos) << err.str();
@@ -204,6 +215,162 @@ TEST(JobRuntimeTest, BackpressureThroughThreeStagesStaysBounded) {
   EXPECT_GT(s.source_backpressured_ns.load(), 0);  // the source felt it, hop by hop
   EXPECT_EQ(s.created.load(), 3);
   EXPECT_EQ(s.destroyed.load(), 3);
+}
+
+// Runtime chaining: at parallelism 1 the map and the sink run on the source's thread (one thread
+// for the job), with the same records and watermarks in the same order as on three threads.
+TEST(JobRuntimeTest, SynchronousExchangeServesOneToOneConsumersOnTheProducersThread) {
+  std::vector<Event> outputs[2];
+  std::vector<int64_t> watermarks[2];
+  for (int sync = 0; sync < 2; ++sync) {
+    Shared s;
+    SourceOptions so;
+    so.count = 20'000;
+    so.mode = PartitionMode::kHash;  // 1 -> 1: a FIFO hand-off like forward
+    JobSpec spec = MakeJob(&s, 1, so, /*with_map=*/true, SinkOptions{});
+    RunOptions o = WithParallelism(1);
+    o.verbose = true;
+    o.config.push_back({"pipeline.synchronous-exchange", sync ? "true" : "false"});
+    std::ostringstream err;
+    JobRuntime rt(spec, o, err);
+    ASSERT_EQ(rt.Run(), 0) << err.str();
+    EXPECT_NE(err.str().find("20000 records in, 20000 records out"), std::string::npos) << err.str();
+    ASSERT_EQ(s.threads.size(), 3u);
+    const std::thread::id src = *s.threads["src"].begin();
+    EXPECT_EQ(s.threads["map"].size(), 1u);
+    EXPECT_EQ(s.threads["snk"].size(), 1u);
+    const bool map_inline = s.threads["map"].count(src) > 0, snk_inline = s.threads["snk"].count(src) > 0;
+    EXPECT_EQ(map_inline, sync == 1);
+    EXPECT_EQ(snk_inline, sync == 1);
+    const bool logged = err.str().find("dfc: chain 'snk' (subtask 1/1) runs on the thread of chain 'src' "
+                                       "(subtask 1/1) (pipeline.synchronous-exchange)") != std::string::npos;
+    EXPECT_EQ(logged, sync == 1) << err.str();
+    // Every vertex still reports its own counts (REST /jobs/J/vertices/V/metrics).
+    for (int v : {1, 2}) {
+      bool found = false;
+      for (const auto& [name, value] : rt.VertexMetrics(v))
+        if (name == "0.numRecordsIn") found = value == "20000";
+      EXPECT_TRUE(found) << "vertex " << v;
+    }
+    EXPECT_EQ(rt.records_out(), 20'000u);
+    outputs[sync] = s.by_subtask[0];
+    watermarks[sync] = s.watermarks;
+  }
+  ASSERT_EQ(outputs[0].size(), 20'000u);
+  ASSERT_EQ(outputs[1].size(), outputs[0].size());
+  for (size_t i = 0; i < outputs[0].size(); ++i) ASSERT_EQ(outputs[1][i].seq, outputs[0][i].seq);
+  EXPECT_EQ(watermarks[0].back(), kMaxWatermark);
+  EXPECT_EQ(watermarks[1], watermarks[0]);
+}
+
+// Checkpoints through a served consumer: the source's barriers reach the sink on the source's
+// thread, and the sink's checkpoint-complete notifications (mails to its gate) are served there
+// too, between two of the source's records.
+struct CkptShared {
+  std::atomic<int> completed{0};
+  std::mutex mu;
+  std::set<std::thread::id> source_threads, notify_threads;
+  std::vector<int64_t> notified, barriers;
+};
+
+class CkptSource final : public SourceTask {
+ public:
+  explicit CkptSource(CkptShared* s) : s_(s) {}
+  void Open(TaskContext& ctx) override {
+    SourceTask::Open(ctx);
+    out_.Init(&ctx, 0, PartitionMode::kHash, &EventKeyHash);
+  }
+  void Run() override {
+    {
+      std::lock_guard<std::mutex> lock(s_->mu);
+      s_->source_threads.insert(std::this_thread::get_id());
+    }
+    for (int64_t i = 0; s_->completed.load() < 3; ++i) {
+      if ((i & 255) == 0) {
+        if (ShouldStop()) return;
+        if (ctx_->control_pending()) ctx_->HandleControl();
+        out_.Flush();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      out_.Emit(Event{i % 7, i, 0}, i);
+    }
+    out_.Broadcast(ElementKind::kWatermark, kMaxWatermark);
+    out_.Broadcast(ElementKind::kEndOfInput, 0);
+  }
+  void BroadcastBarrier(int64_t id) override { out_.Broadcast(ElementKind::kBarrier, id); }
+
+ private:
+  CkptShared* s_;
+  RecordWriter<Event> out_;
+};
+
+class CkptSink final : public OperatorTask {
+ public:
+  explicit CkptSink(CkptShared* s) : s_(s) {}
+  void ProcessBuffer(int, BufferBase& b) override {
+    ctx_->op_metrics(0)->AddIn(static_cast<Buffer<Event>&>(b).records.size());
+  }
+  void OnWatermark(int64_t) override {}
+  void OnEndOfInput() override {}
+  void OnIdle() override {}
+  void OnTick(int64_t) override {}
+  void SnapshotState(SnapshotWriter& w) override {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    s_->barriers.push_back(w.checkpoint_id());
+  }
+  void NotifyCheckpointComplete(int64_t id) override {
+    {
+      std::lock_guard<std::mutex> lock(s_->mu);
+      s_->notify_threads.insert(std::this_thread::get_id());
+      s_->notified.push_back(id);
+    }
+    ++s_->completed;
+  }
+
+ private:
+  CkptShared* s_;
+};
+
+TEST(JobRuntimeTest, SynchronousExchangeServesCheckpointNotificationsOnTheProducersThread) {
+  for (int sync = 0; sync < 2; ++sync) {
+    CkptShared s;
+    JobSpec spec;
+    spec.name = "ckpt";
+    spec.vertices.push_back(VertexSpec{"src", 1, 0, {Op("src", OperatorKind::kSource)},
+                                       [&s] { return std::make_unique<CkptSource>(&s); }});
+    spec.vertices.push_back(VertexSpec{"snk", 1, 0, {Op("snk", OperatorKind::kSink)},
+                                       [&s] { return std::make_unique<CkptSink>(&s); }});
+    spec.edges.push_back(EdgeSpec{0, 1, 0, PartitionMode::kHash});
+    const std::string dir = ::testing::TempDir() + "/dfc_sync_ckpt_" + std::to_string(getpid()) + "_" +
+                            std::to_string(sync);
+    RunOptions o = WithParallelism(1);
+    o.config.push_back({"execution.checkpointing.interval", "10 ms"});
+    o.config.push_back({"execution.checkpointing.dir", dir});
+    o.config.push_back({"pipeline.synchronous-exchange", sync ? "true" : "false"});
+    std::ostringstream err;
+    JobRuntime rt(spec, o, err);
+    ASSERT_EQ(rt.Run(), 0) << err.str();
+    EXPECT_GE(rt.checkpoint_stats().completed, 3) << err.str();
+    std::lock_guard<std::mutex> lock(s.mu);
+    ASSERT_GE(s.notified.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(s.notified.begin(), s.notified.end()));
+    EXPECT_TRUE(std::is_sorted(s.barriers.begin(), s.barriers.end()));
+    ASSERT_EQ(s.source_threads.size(), 1u);
+    ASSERT_EQ(s.notify_threads.size(), 1u);
+    EXPECT_EQ(*s.notify_threads.begin() == *s.source_threads.begin(), sync == 1);
+  }
+}
+
+TEST(JobRuntimeTest, SynchronousExchangeRejectsABadValue) {
+  Shared s;
+  JobSpec spec = MakeJob(&s, 1, SourceOptions{}, false, SinkOptions{});
+  RunOptions o = WithParallelism(1);
+  o.config.push_back({"pipeline.synchronous-exchange", "yes"});
+  std::ostringstream err;
+  JobRuntime rt(spec, o, err);
+  EXPECT_EQ(rt.Run(), 2);
+  EXPECT_NE(err.str().find("pipeline.synchronous-exchange must be true or false, got 'yes'"), std::string::npos)
+      << err.str();
 }
 
 TEST(JobRuntimeTest, HashPartitioningByKeyGroupKeepsPerKeyOrder) {
@@ -305,6 +472,7 @@ TEST(JobRuntimeTest, OperatorErrorFailsTheJobNamingTheOperator) {
   EXPECT_NE(err.str().find("dfc: job 't' failed: operator 'snk' (subtask 1/1): boom"),
             std::string::npos)
       << err.str();
+  EXPECT_EQ(s.threads["snk"], s.threads["src"]);  // served on the source's thread
   EXPECT_EQ(s.created.load(), s.destroyed.load());
 }
 
@@ -319,6 +487,21 @@ TEST(JobRuntimeTest, OtherExceptionsNameTheChain) {
   EXPECT_EQ(rt.Run(), 1);
   EXPECT_NE(err.str().find("failed: chain 'map' (subtask "), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("/2): kaput"), std::string::npos) << err.str();
+}
+
+// A consumer served on its producer's thread still fails under its own name.
+TEST(JobRuntimeTest, OtherExceptionsNameTheChainAlsoOnTheProducersThread) {
+  Shared s;
+  SourceOptions so;
+  so.count = -1;
+  JobSpec spec = MakeJob(&s, 1, so, true, SinkOptions{}, /*map_throw_at=*/3000);
+  std::ostringstream err;
+  JobRuntime rt(spec, WithParallelism(1), err);
+  EXPECT_EQ(rt.Run(), 1);
+  EXPECT_NE(err.str().find("dfc: job 't' failed: chain 'map' (subtask 1/1): kaput"), std::string::npos)
+      << err.str();
+  EXPECT_EQ(s.threads["map"], s.threads["src"]);
+  EXPECT_EQ(s.created.load(), s.destroyed.load());
 }
 
 TEST(JobRuntimeTest, NotEnoughSlots) {

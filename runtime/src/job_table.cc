@@ -13,6 +13,7 @@ JobSpec JobSpecFromTable(const JobTable& t) {
     v.name = tv.name;
     v.parallelism = tv.parallelism;
     v.max_source_parallelism = tv.max_source_parallelism;
+    v.timer_driven = tv.timer_driven;
     if (tv.num_operators > 0) v.operators.assign(tv.operators, tv.operators + tv.num_operators);
     v.create = [create = tv.create] { return std::unique_ptr<Task>(create()); };
     spec.vertices.push_back(std::move(v));

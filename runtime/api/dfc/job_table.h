@@ -15,6 +15,7 @@ struct JobTableVertex {
   const OperatorSpec* operators;
   int num_operators;
   Task* (*create)();  // a new task of this vertex (owned by the caller)
+  bool timer_driven = false;  // VertexSpec::timer_driven
 };
 
 struct JobTable {

@@ -95,6 +95,9 @@ class RateLimiter {
     while (t < due && !ctx_.cancelled()) {
       std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(due - t, 50'000'000)));
       t = ctx_.clock()->NowNanos();
+      // Still between the same two records: checkpoint triggers, and consumers served on this
+      // thread whose processing-time timers are due (runtime chaining).
+      if (ctx_.control_pending()) ctx_.HandleControl();
       while_waiting();
     }
     return true;

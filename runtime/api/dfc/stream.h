@@ -87,6 +87,15 @@ struct ChannelRef {
 bool PushToChannel(const ChannelRef& ch, std::unique_ptr<BufferBase> buffer,
                    std::atomic<int64_t>* backpressured_ns);
 
+// Runtime chaining (pipeline.synchronous-exchange, runtime/src/inline_task.h): when a consumer's
+// only input channel is the producer's only channel on that edge (1 -> 1), the consumer's chain
+// runs on the producer's thread: PushToChannel processes the buffer before it returns, in the
+// same order of records, watermarks, barriers and end of input as a threaded channel would.
+bool IsSynchronous(const ChannelRef& ch);
+// A synchronous channel's producer flushed (it has nothing more for now): the consumer runs its
+// OnIdle (flushes its own writers). No-op for other channels.
+void ChannelIdle(const ChannelRef& ch);
+
 // An empty records buffer that the consumer of `ch` has handed back (its vector keeps its
 // capacity), or nullptr when none is waiting. Keeps the steady state free of allocations.
 std::unique_ptr<BufferBase> TakeRecycled(const ChannelRef& ch);

@@ -151,6 +151,7 @@ class TaskContext {
   void WaitWhileDraining();
 
  private:
+  friend class InlineTask;
   friend class JobRuntime;
   friend class TaskHarness;
   friend class OperatorTask;
@@ -181,6 +182,9 @@ class TaskContext {
   std::atomic<int64_t> complete_id_{0};  // latest completed checkpoint
   std::atomic<int64_t> drain_id_{0};     // a savepoint with drain: emit the max watermark first
   bool draining_ = false;                // task thread only
+  // Runtime chaining (pipeline.synchronous-exchange, runtime/src/inline_task.h): set on a subtask
+  // whose thread also serves consumers; HandleControl() runs their posted mails through it.
+  std::function<void()> serve_inline_;   // task thread only
   int64_t handled_trigger_ = 0;                // task thread only
   std::atomic<int64_t> handled_complete_{0};    // written by the task thread only
 };
@@ -202,7 +206,11 @@ class RecordWriter {
     // FORWARD between vertices of different parallelism is wired all-to-all by the runtime (see
     // JobSpec) and then behaves as REBALANCE.
     if (mode_ == PartitionMode::kForward && channels_.size() != 1) mode_ = PartitionMode::kRebalance;
+    // One channel: hashing or rebalancing would pick it anyway (no key hash per record).
+    if (channels_.size() == 1) mode_ = PartitionMode::kForward;
     key_hash_ = key_hash;
+    sync_ = false;
+    for (const ChannelRef& ch : channels_) sync_ = sync_ || IsSynchronous(ch);
     pending_.resize(channels_.size());
     fill_.assign(channels_.size(), 0);
     next_ = ctx->subtask() % (channels_.empty() ? 1 : static_cast<int>(channels_.size()));
@@ -211,21 +219,24 @@ class RecordWriter {
   void Emit(const T& v, int64_t ts) { EmitImpl(v, ts); }
   void Emit(T&& v, int64_t ts) { EmitImpl(std::move(v), ts); }
 
-  // Pushes every partially filled buffer downstream.
+  // Pushes every partially filled buffer downstream. A consumer served on this thread
+  // (synchronous channel, dfc/stream.h) then has no input left: it flushes too (its OnIdle).
   void Flush() {
-    for (size_t i = 0; i < pending_.size(); ++i) FlushChannel(i);
-    last_flush_ns_ = ctx_->clock()->NowNanos();
+    FlushAll();
+    if (sync_)
+      for (const ChannelRef& ch : channels_) ChannelIdle(ch);
   }
-  // Flushes if the oldest pending record has waited longer than the buffer timeout.
+  // Flushes if the oldest pending record has waited longer than the buffer timeout (with a
+  // synchronous channel: at least every buffer timeout, so its consumer flushes what it emitted).
   void MaybeFlushOnTimeout(int64_t now_ns) {
-    if (has_pending_ && now_ns - last_flush_ns_ >= ctx_->buffer_timeout_ns()) Flush();
+    if ((has_pending_ || sync_) && now_ns - last_flush_ns_ >= ctx_->buffer_timeout_ns()) Flush();
   }
   bool has_pending() const { return has_pending_; }
 
   // Sends a control element (watermark, barrier, end of input) to every channel, after the records
   // already written (FIFO per channel).
   void Broadcast(ElementKind kind, int64_t value) {
-    Flush();
+    FlushAll();
     if (kind == ElementKind::kWatermark)
       ctx_->metrics()->output_watermark.store(value, std::memory_order_relaxed);
     for (auto& ch : channels_) {
@@ -294,6 +305,11 @@ class RecordWriter {
     if (++n >= kBufferRecords) FlushChannel(c);
   }
 
+  void FlushAll() {
+    for (size_t i = 0; i < pending_.size(); ++i) FlushChannel(i);
+    last_flush_ns_ = ctx_->clock()->NowNanos();
+  }
+
   void FlushChannel(size_t c) {
     if (!pending_[c] || fill_[c] == 0) return;
     auto& records = pending_[c]->records;
@@ -315,6 +331,7 @@ class RecordWriter {
   KeyHashFn key_hash_ = nullptr;
   int next_ = 0;
   bool has_pending_ = false;
+  bool sync_ = false;  // some channel is served synchronously (its consumer runs on this thread)
   int64_t last_flush_ns_ = 0;
 };
 
@@ -433,6 +450,10 @@ struct VertexSpec {
   int max_source_parallelism; // 1 for non-parallel sources (values), else 0 = unlimited
   std::vector<OperatorSpec> operators;
   std::function<std::unique_ptr<Task>()> create;
+  // The chain works by the clock at every tick (processing-time windows: OnTick fires them): it
+  // keeps its own thread even when pipeline.synchronous-exchange could serve it on its
+  // producer's. (Processing-time timers of process functions do not need this.)
+  bool timer_driven = false;
 };
 
 // Wiring: FORWARD edges connect subtask i to subtask i (both vertices must have the same
