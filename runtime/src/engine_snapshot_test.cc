@@ -19,6 +19,7 @@
 #include "dfc/join.h"
 #include "dfc/state.h"
 #include "dfc/testing/harness.h"
+#include "runtime/src/state_test_util.h"
 #include "dfc/window.h"
 
 namespace dfc::rt {
@@ -42,14 +43,8 @@ inline std::string dfc_serde_type(const SnapAcc*) { return "SNAPACC"; }
 
 namespace {
 
-class NullTask final : public OperatorTask {
- public:
-  void ProcessBuffer(int, BufferBase&) override {}
-  void OnWatermark(int64_t) override {}
-  void OnEndOfInput() override {}
-  void OnIdle() override {}
-  void OnTick(int64_t) override {}
-};
+using state_testing::BackendConfig;
+using state_testing::NullTask;
 
 // The backend under test (set by the parameterized fixture).
 std::string g_backend = "hashmap";
@@ -61,9 +56,7 @@ struct Env {
     o.parallelism = p;
     o.subtask = s;
     o.max_parallelism = 16;
-    if (type != "hashmap") o.config = {{"state.backend.type", "rocksdb"}};
-    if (type == "rocksdb-cache-1") o.config.emplace_back("state.backend.rocksdb.cache-entries", "1");
-    if (type == "rocksdb-cache-16") o.config.emplace_back("state.backend.rocksdb.cache-entries", "16");
+    o.config = BackendConfig(type);
     h = std::make_unique<TaskHarness>(std::make_unique<NullTask>(), o);
     backend = MakeKeyedBackend<int64_t>(h->context(), "op");
   }

@@ -14,39 +14,24 @@
 
 #include "dfc/state.h"
 #include "dfc/testing/harness.h"
+#include "runtime/src/state_test_util.h"
 
 namespace dfc::rt {
 namespace {
 
-class NullTask final : public OperatorTask {
- public:
-  void ProcessBuffer(int, BufferBase&) override {}
-  void OnWatermark(int64_t) override {}
-  void OnEndOfInput() override {}
-  void OnIdle() override {}
-  void OnTick(int64_t) override {}
-};
+using state_testing::BackendConfig;
+using state_testing::NullTask;
+using state_testing::SnapshotAll;
 
 struct Env {
   explicit Env(const std::string& backend = "hashmap") {
     TaskHarness::Options o;
-    o.config = {{"state.backend.type", backend}};
+    o.config = BackendConfig(backend);
     h = std::make_unique<TaskHarness>(std::make_unique<NullTask>(), o);
   }
   TaskContext& ctx() { return h->context(); }
   std::unique_ptr<TaskHarness> h;
 };
-
-// Every key group, the synchronous way.
-std::map<int, std::string> SnapshotAll(const KeyedStateBackend& b) {
-  std::map<int, std::string> r;
-  for (int kg = b.range().start; kg <= b.range().end; ++kg) {
-    std::string s;
-    b.SnapshotKeyGroup(kg, &s);
-    if (!s.empty()) r[kg] = s;
-  }
-  return r;
-}
 
 std::map<int, std::string> Written(const SnapshotWriter& w, const std::string& uid) {
   auto it = w.keyed_state().find(uid);

@@ -12,19 +12,14 @@
 #include <vector>
 
 #include "dfc/testing/harness.h"
+#include "runtime/src/state_test_util.h"
 
 namespace dfc::rt {
 namespace {
 
-// A task that does nothing: the harness only provides the TaskContext.
-class NullTask final : public OperatorTask {
- public:
-  void ProcessBuffer(int, BufferBase&) override {}
-  void OnWatermark(int64_t) override {}
-  void OnEndOfInput() override {}
-  void OnIdle() override {}
-  void OnTick(int64_t) override {}
-};
+using state_testing::BackendConfig;
+using state_testing::NullTask;
+using state_testing::SnapshotAll;
 
 struct Env {
   explicit Env(const std::string& backend, int parallelism = 1, int subtask = 0, int max_parallelism = 128,
@@ -33,28 +28,13 @@ struct Env {
     o.parallelism = parallelism;
     o.subtask = subtask;
     o.max_parallelism = max_parallelism;
-    if (backend == "rocksdb-small-cache") {  // every few accesses write back and reload
-      o.config = {{"state.backend.type", "rocksdb"}, {"state.backend.rocksdb.cache-entries", "16"}};
-    } else {
-      o.config = {{"state.backend.type", backend}};
-    }
+    o.config = BackendConfig(backend);
     if (!localdir.empty()) o.config.emplace_back("state.backend.rocksdb.localdir", localdir);
     h = std::make_unique<TaskHarness>(std::make_unique<NullTask>(), o);
   }
   TaskContext& ctx() { return h->context(); }
   std::unique_ptr<TaskHarness> h;
 };
-
-// Snapshot of every key group of a backend's range.
-std::map<int, std::string> SnapshotAll(const KeyedStateBackend& b) {
-  std::map<int, std::string> r;
-  for (int kg = b.range().start; kg <= b.range().end; ++kg) {
-    std::string s;
-    b.SnapshotKeyGroup(kg, &s);
-    if (!s.empty()) r[kg] = s;
-  }
-  return r;
-}
 
 class StateTest : public ::testing::TestWithParam<std::string> {};
 
@@ -405,7 +385,7 @@ TEST(StateBackend, UnknownTypeIsAnError) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StateTest, ::testing::Values("hashmap", "rocksdb", "rocksdb-small-cache"),
+INSTANTIATE_TEST_SUITE_P(Backends, StateTest, ::testing::Values("hashmap", "rocksdb", "rocksdb-cache-16"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n)

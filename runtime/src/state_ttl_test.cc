@@ -13,18 +13,14 @@
 #include <vector>
 
 #include "dfc/testing/harness.h"
+#include "runtime/src/state_test_util.h"
 
 namespace dfc::rt {
 namespace {
 
-class NullTask final : public OperatorTask {
- public:
-  void ProcessBuffer(int, BufferBase&) override {}
-  void OnWatermark(int64_t) override {}
-  void OnEndOfInput() override {}
-  void OnIdle() override {}
-  void OnTick(int64_t) override {}
-};
+using state_testing::BackendConfig;
+using state_testing::NullTask;
+using state_testing::SnapshotAll;
 
 struct Env {
   explicit Env(const std::string& backend, int parallelism = 1, int subtask = 0, int64_t start = 1000) {
@@ -32,27 +28,13 @@ struct Env {
     o.parallelism = parallelism;
     o.subtask = subtask;
     o.start_millis = start;
-    if (backend == "rocksdb-small-cache") {
-      o.config = {{"state.backend.type", "rocksdb"}, {"state.backend.rocksdb.cache-entries", "16"}};
-    } else {
-      o.config = {{"state.backend.type", backend}};
-    }
+    o.config = BackendConfig(backend);
     h = std::make_unique<TaskHarness>(std::make_unique<NullTask>(), o);
   }
   TaskContext& ctx() { return h->context(); }
   FakeClock& clock() { return h->clock(); }
   std::unique_ptr<TaskHarness> h;
 };
-
-std::map<int, std::string> SnapshotAll(const KeyedStateBackend& b) {
-  std::map<int, std::string> r;
-  for (int kg = b.range().start; kg <= b.range().end; ++kg) {
-    std::string s;
-    b.SnapshotKeyGroup(kg, &s);
-    if (!s.empty()) r[kg] = s;
-  }
-  return r;
-}
 
 class StateTtlTest : public ::testing::TestWithParam<std::string> {};
 
@@ -268,7 +250,7 @@ TEST(StateTtlConfigDuration, ReadsFlinkDurations) {
   EXPECT_EQ(ConfigDurationMillis(h.context(), "other.key", 7), 7);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StateTtlTest, ::testing::Values("hashmap", "rocksdb", "rocksdb-small-cache"),
+INSTANTIATE_TEST_SUITE_P(Backends, StateTtlTest, ::testing::Values("hashmap", "rocksdb", "rocksdb-cache-16"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n)
